@@ -1,0 +1,124 @@
+import { fileURLToPath } from 'node:url';
+import path from 'node:path';
+import { z } from 'zod';
+
+const emptyAsUnset = (value: unknown) => (value === '' ? undefined : value);
+
+const urlWithProtocols = (protocols: string[], example: string) =>
+  z.preprocess(
+    emptyAsUnset,
+    z
+      .string()
+      .refine((value) => {
+        try {
+          return protocols.includes(new URL(value).protocol);
+        } catch {
+          return false;
+        }
+      }, `must be a URL such as ${example}`)
+      .optional(),
+  );
+
+const booleanFlag = z.preprocess(
+  emptyAsUnset,
+  z
+    .enum(['true', 'false', '1', '0'], { message: 'must be true or false' })
+    .default('false')
+    .transform((value) => value === 'true' || value === '1'),
+);
+
+const defaultClientDist = fileURLToPath(new URL('../../client/dist', import.meta.url));
+
+const EnvSchema = z.object({
+  PORT: z.preprocess(
+    emptyAsUnset,
+    z.coerce
+      .number({ message: 'must be a port number between 1 and 65535' })
+      .int('must be a port number between 1 and 65535')
+      .min(0, 'must be a port number between 1 and 65535')
+      .max(65535, 'must be a port number between 1 and 65535')
+      .default(3000),
+  ),
+  HOST: z.preprocess(emptyAsUnset, z.string().min(1).default('localhost')),
+  PUBLIC_URL: urlWithProtocols(['http:', 'https:'], 'https://hearth.example.org'),
+  DATA_DIR: z.preprocess(emptyAsUnset, z.string().min(1).default('data')),
+  DATABASE_URL: urlWithProtocols(['postgres:', 'postgresql:'], 'postgres://user@host:5432/hearth'),
+  REDIS_URL: urlWithProtocols(['redis:', 'rediss:'], 'redis://host:6379'),
+  REDIS_KEY_PREFIX: z.preprocess(
+    emptyAsUnset,
+    z
+      .string()
+      .regex(/^[A-Za-z0-9_.:-]+$/, 'must use letters, digits and _ . : - only')
+      .default('hearth'),
+  ),
+  LOG_LEVEL: z.preprocess(
+    emptyAsUnset,
+    z
+      .enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'], {
+        message: 'must be one of fatal, error, warn, info, debug, trace, silent',
+      })
+      .default('info'),
+  ),
+  TRUST_PROXY: booleanFlag,
+  SESSION_TTL_HOURS: z.preprocess(
+    emptyAsUnset,
+    z.coerce
+      .number({ message: 'must be a number of hours between 1 and 720' })
+      .int('must be a whole number of hours')
+      .min(1, 'must be at least 1 hour')
+      .max(720, 'must be at most 720 hours (30 days)')
+      .default(24),
+  ),
+  CLIENT_DIST: z.preprocess(emptyAsUnset, z.string().min(1).default(defaultClientDist)),
+});
+
+export type Config = {
+  port: number;
+  host: string;
+  publicUrl: string;
+  dataDir: string;
+  databaseUrl: string | undefined;
+  redisUrl: string | undefined;
+  redisKeyPrefix: string;
+  logLevel: z.infer<typeof EnvSchema>['LOG_LEVEL'];
+  trustProxy: boolean;
+  sessionTtlHours: number;
+  clientDist: string;
+  /** Cookies are marked Secure when people reach Hearth over https. */
+  secureCookies: boolean;
+};
+
+export class ConfigError extends Error {
+  override name = 'ConfigError';
+}
+
+/**
+ * Reads the environment once. A bad value stops start-up with one line naming the variable;
+ * values are never echoed, since a URL may carry a password.
+ */
+export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
+  const parsed = EnvSchema.safeParse(env);
+  if (!parsed.success) {
+    const lines = parsed.error.issues.map((issue) => {
+      const name = String(issue.path[0] ?? 'environment');
+      return `${name} ${issue.message}`;
+    });
+    throw new ConfigError(`Invalid configuration: ${lines.join('; ')}.`);
+  }
+  const e = parsed.data;
+  const publicUrl = (e.PUBLIC_URL ?? `http://localhost:${e.PORT}`).replace(/\/+$/, '');
+  return {
+    port: e.PORT,
+    host: e.HOST,
+    publicUrl,
+    dataDir: path.resolve(e.DATA_DIR),
+    databaseUrl: e.DATABASE_URL,
+    redisUrl: e.REDIS_URL,
+    redisKeyPrefix: e.REDIS_KEY_PREFIX,
+    logLevel: e.LOG_LEVEL,
+    trustProxy: e.TRUST_PROXY,
+    sessionTtlHours: e.SESSION_TTL_HOURS,
+    clientDist: path.resolve(e.CLIENT_DIST),
+    secureCookies: publicUrl.startsWith('https:'),
+  };
+}

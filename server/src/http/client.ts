@@ -1,0 +1,42 @@
+import { existsSync } from 'node:fs';
+import path from 'node:path';
+import fastifyStatic from '@fastify/static';
+import type { FastifyInstance } from 'fastify';
+
+/**
+ * Serves the built client. Hashed assets are cached for good; the page itself is `no-store`,
+ * so that Back after a quick exit cannot bring a room back from the cache.
+ */
+export async function serveClient(app: FastifyInstance, clientDist: string): Promise<void> {
+  const indexFile = path.join(clientDist, 'index.html');
+  const built = existsSync(indexFile);
+  if (built) {
+    await app.register(fastifyStatic, {
+      root: clientDist,
+      wildcard: false,
+      index: false,
+      setHeaders(res, filePath) {
+        res.raw.setHeader(
+          'cache-control',
+          filePath.includes(`${path.sep}assets${path.sep}`)
+            ? 'public, max-age=31536000, immutable'
+            : 'no-store',
+        );
+      },
+    });
+  }
+
+  app.setNotFoundHandler(async (request, reply) => {
+    const pathname = request.url.split('?')[0] ?? '/';
+    if (request.method !== 'GET' || pathname.startsWith('/api/') || pathname.startsWith('/assets/')) {
+      return reply.code(404).send({ code: 'not_found', message: 'There is nothing at this address.' });
+    }
+    if (!built) {
+      return reply
+        .code(503)
+        .type('text/plain')
+        .send('The client is not built yet: run `npm run build`, or use `npm run dev`.');
+    }
+    return reply.header('cache-control', 'no-store').sendFile('index.html');
+  });
+}

@@ -1,0 +1,164 @@
+import { hash, verify } from '@node-rs/argon2';
+import type { Me } from '@hearth/shared';
+import { and, count, eq, gt, sql } from 'drizzle-orm';
+import type { Db } from '../../db/database.ts';
+import { pgErrorCode } from '../../db/database.ts';
+import { accounts, authSessions, setupTokens } from '../../db/schema.ts';
+import { hashToken, randomToken } from '../../crypto/tokens.ts';
+import { AppError } from '../../errors.ts';
+
+/** The person behind a request or a socket, as the services see them. */
+export type Actor = {
+  accountId: string;
+  username: string;
+  isOrganiser: boolean;
+  authSessionId: string;
+};
+
+export type PasswordHashing = { memoryCost: number; timeCost: number; parallelism: number };
+
+/** OWASP's argon2id baseline (19 MiB, 2 passes, 1 lane). */
+export const defaultPasswordHashing: PasswordHashing = {
+  memoryCost: 19_456,
+  timeCost: 2,
+  parallelism: 1,
+};
+
+const SETUP_TOKEN_HOURS = 24;
+const HOUR = 3_600_000;
+
+type AccountRow = typeof accounts.$inferSelect;
+
+export function toMe(account: Pick<AccountRow, 'id' | 'username' | 'isOrganiser'>): Me {
+  return { id: account.id, username: account.username, isOrganiser: account.isOrganiser };
+}
+
+export type AccountsService = ReturnType<typeof createAccountsService>;
+
+export function createAccountsService(
+  db: Db,
+  options: { sessionTtlHours: number; passwordHashing: PasswordHashing },
+) {
+  const hashPassword = (password: string) => hash(password, options.passwordHashing);
+  // Verifying against a real hash when the username is unknown keeps both answers equally slow.
+  const decoyHash = hashPassword(randomToken());
+
+  async function accountCount(): Promise<number> {
+    const [row] = await db.select({ n: count() }).from(accounts);
+    return row?.n ?? 0;
+  }
+
+  async function insertAccount(
+    executor: Db,
+    input: { username: string; password: string; isOrganiser: boolean },
+  ): Promise<AccountRow> {
+    const passwordHash = await hashPassword(input.password);
+    try {
+      const [row] = await executor
+        .insert(accounts)
+        .values({ username: input.username, passwordHash, isOrganiser: input.isOrganiser })
+        .returning();
+      return row!;
+    } catch (error) {
+      if (pgErrorCode(error) === '23505') {
+        throw new AppError('conflict', 'That username is taken. Please choose another.');
+      }
+      throw error;
+    }
+  }
+
+  async function startSession(executor: Db, accountId: string): Promise<string> {
+    const token = randomToken();
+    await executor.insert(authSessions).values({
+      tokenHash: hashToken(token),
+      accountId,
+      expiresAt: new Date(Date.now() + options.sessionTtlHours * HOUR),
+    });
+    return token;
+  }
+
+  return {
+    accountCount,
+
+    /**
+     * While no account exists, makes a one-time token for the setup link and returns it;
+     * afterwards returns null.
+     */
+    async issueSetupToken(): Promise<string | null> {
+      if ((await accountCount()) > 0) return null;
+      const token = randomToken();
+      await db.insert(setupTokens).values({
+        tokenHash: hashToken(token),
+        expiresAt: new Date(Date.now() + SETUP_TOKEN_HOURS * HOUR),
+      });
+      return token;
+    },
+
+    async setupNeeded(): Promise<boolean> {
+      return (await accountCount()) === 0;
+    },
+
+    async completeSetup(input: { token: string; username: string; password: string }) {
+      const unavailable = new AppError(
+        'setup_unavailable',
+        'This setup link is no longer valid. Hearth may already be set up: try logging in.',
+      );
+      return db.transaction(async (tx) => {
+        // Consuming the token inside the transaction lets exactly one request use it.
+        const consumed = await tx
+          .delete(setupTokens)
+          .where(
+            and(eq(setupTokens.tokenHash, hashToken(input.token)), gt(setupTokens.expiresAt, sql`now()`)),
+          )
+          .returning({ tokenHash: setupTokens.tokenHash });
+        if (consumed.length === 0) throw unavailable;
+        const [existing] = await tx.select({ n: count() }).from(accounts);
+        if ((existing?.n ?? 0) > 0) throw unavailable;
+        const account = await insertAccount(tx, { ...input, isOrganiser: true });
+        await tx.delete(setupTokens);
+        const token = await startSession(tx, account.id);
+        return { me: toMe(account), token };
+      });
+    },
+
+    /** Creates a participant's account inside the caller's transaction and logs it in. */
+    async register(executor: Db, input: { username: string; password: string }) {
+      const account = await insertAccount(executor, { ...input, isOrganiser: false });
+      const token = await startSession(executor, account.id);
+      return { me: toMe(account), token };
+    },
+
+    async login(input: { username: string; password: string }) {
+      const [account] = await db
+        .select()
+        .from(accounts)
+        .where(eq(sql`lower(${accounts.username})`, input.username.toLowerCase()));
+      const valid = await verify(account?.passwordHash ?? (await decoyHash), input.password);
+      if (!account || !valid) {
+        throw new AppError('invalid_credentials', 'That username and password do not match.');
+      }
+      const token = await startSession(db, account.id);
+      return { me: toMe(account), token };
+    },
+
+    /** The actor a session token belongs to, or null when it is unknown or expired. */
+    async authenticate(token: string | undefined): Promise<Actor | null> {
+      if (!token) return null;
+      const [row] = await db
+        .select({
+          authSessionId: authSessions.id,
+          accountId: accounts.id,
+          username: accounts.username,
+          isOrganiser: accounts.isOrganiser,
+        })
+        .from(authSessions)
+        .innerJoin(accounts, eq(accounts.id, authSessions.accountId))
+        .where(and(eq(authSessions.tokenHash, hashToken(token)), gt(authSessions.expiresAt, sql`now()`)));
+      return row ?? null;
+    },
+
+    async logout(authSessionId: string): Promise<void> {
+      await db.delete(authSessions).where(eq(authSessions.id, authSessionId));
+    },
+  };
+}

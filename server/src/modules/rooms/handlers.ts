@@ -1,0 +1,39 @@
+import { AppError } from '../../errors.ts';
+import type { createEventRouter } from '../../realtime/router.ts';
+import { channels } from '../../realtime/types.ts';
+import type { RoomsService } from './service.ts';
+
+export function registerRoomHandlers(
+  router: ReturnType<typeof createEventRouter>,
+  rooms: RoomsService,
+): void {
+  router.on('room:join', async ({ socket }, { sessionId, afterSeq }) => {
+    const entry = await rooms.enter(socket.data.actor, sessionId);
+    // Joining the channel before reading history leaves no window in which a message is missed;
+    // the client drops what it already has by sequence number.
+    await socket.join(channels.room(sessionId));
+    socket.data.rooms.set(sessionId, entry.member);
+    const page = await rooms.history(sessionId, afterSeq);
+    return {
+      sessionId,
+      title: entry.title,
+      groupName: entry.groupName,
+      me: entry.member,
+      ...page,
+    };
+  });
+
+  router.on('room:leave', async ({ socket }, { sessionId }) => {
+    socket.data.rooms.delete(sessionId);
+    await socket.leave(channels.room(sessionId));
+    return {};
+  });
+
+  router.on('message:send', async ({ socket, io }, payload) => {
+    const author = socket.data.rooms.get(payload.sessionId);
+    if (!author) throw new AppError('forbidden', 'Please join the room before sending a message.');
+    const { message, created } = await rooms.send(author, payload);
+    if (created) io.to(channels.room(payload.sessionId)).emit('message:created', message);
+    return { id: message.id, seq: message.seq, createdAt: message.createdAt };
+  });
+}

@@ -1,0 +1,63 @@
+import type { FastifyBaseLogger } from 'fastify';
+import { createClient } from 'redis';
+
+function connectClient(url: string) {
+  return createClient({
+    url,
+    socket: { reconnectStrategy: (retries) => Math.min(100 * 2 ** retries, 3000) },
+  });
+}
+type RedisClient = ReturnType<typeof connectClient>;
+
+export type RedisConnection = {
+  pub: RedisClient;
+  sub: RedisClient;
+  /** Prefix of every key and channel this deployment uses, so deployments can share a Redis. */
+  channelPrefix: string;
+  /** Throws unless both connections are up and the server answers. */
+  ping(): Promise<void>;
+  close(): Promise<void>;
+};
+
+export async function openRedis(
+  options: { url: string; keyPrefix: string },
+  log: FastifyBaseLogger,
+): Promise<RedisConnection> {
+  // Two connections: a subscribed connection cannot publish or run other commands.
+  const pub = connectClient(options.url);
+  const sub = connectClient(options.url);
+  // Without listeners a connection error would end the process; the clients reconnect by
+  // themselves and readiness reports the outage meanwhile.
+  for (const [name, client] of [['publisher', pub], ['subscriber', sub]] as const) {
+    let reported = false;
+    client.on('error', (error: Error) => {
+      if (!reported) log.warn({ client: name, err: { type: error.name } }, 'redis connection failed');
+      reported = true;
+    });
+    client.on('ready', () => {
+      if (reported) log.info({ client: name }, 'redis connection restored');
+      reported = false;
+    });
+  }
+  await Promise.all([pub.connect(), sub.connect()]);
+  return {
+    pub,
+    sub,
+    channelPrefix: `${options.keyPrefix}:socket.io`,
+    async ping() {
+      if (!pub.isReady || !sub.isReady) throw new Error('redis not ready');
+      await withTimeout(pub.ping(), 2000);
+    },
+    async close() {
+      await Promise.allSettled([pub.close(), sub.close()]);
+    },
+  };
+}
+
+export function withTimeout<T>(promise: Promise<T>, ms: number): Promise<T> {
+  let timer: NodeJS.Timeout | undefined;
+  const timeout = new Promise<never>((_, reject) => {
+    timer = setTimeout(() => reject(new Error(`timed out after ${ms} ms`)), ms);
+  });
+  return Promise.race([promise, timeout]).finally(() => clearTimeout(timer));
+}

@@ -1,0 +1,41 @@
+import { z } from 'zod';
+import { limits } from './limits.ts';
+
+export const UsernameSchema = z
+  .string()
+  .trim()
+  .min(limits.usernameMin, `A username has at least ${limits.usernameMin} characters.`)
+  .max(limits.usernameMax, `A username has at most ${limits.usernameMax} characters.`)
+  .regex(/^[A-Za-z0-9_.-]+$/, 'A username uses letters, digits, dots, dashes and underscores only.');
+
+export const PasswordSchema = z
+  .string()
+  .min(limits.passwordMin, `A password has at least ${limits.passwordMin} characters.`)
+  .max(limits.passwordMax, `A password has at most ${limits.passwordMax} characters.`);
+
+export const CredentialsSchema = z.object({
+  username: UsernameSchema,
+  password: PasswordSchema,
+});
+export type Credentials = z.infer<typeof CredentialsSchema>;
+
+export const LoginRequestSchema = z.object({
+  username: z.string().trim().min(1).max(limits.usernameMax),
+  password: z.string().min(1).max(limits.passwordMax),
+});
+export type LoginRequest = z.infer<typeof LoginRequestSchema>;
+
+export const SetupStatusSchema = z.object({ needed: z.boolean() });
+export type SetupStatus = z.infer<typeof SetupStatusSchema>;
+
+export const SetupRequestSchema = CredentialsSchema.extend({
+  token: z.string().min(16).max(128),
+});
+export type SetupRequest = z.infer<typeof SetupRequestSchema>;
+
+export const MeSchema = z.object({
+  id: z.uuid(),
+  username: z.string(),
+  isOrganiser: z.boolean(),
+});
+export type Me = z.infer<typeof MeSchema>;

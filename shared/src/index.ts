@@ -1,0 +1,6 @@
+export * from './errors.ts';
+export * from './limits.ts';
+export * from './auth.ts';
+export * from './groups.ts';
+export * from './sessions.ts';
+export * from './room.ts';

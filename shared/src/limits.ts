@@ -1,0 +1,20 @@
+/** Limits shared by the server's validation and the client's forms, so they cannot disagree. */
+export const limits = {
+  usernameMin: 3,
+  usernameMax: 32,
+  passwordMin: 10,
+  passwordMax: 256,
+  pseudonymMin: 2,
+  pseudonymMax: 32,
+  groupNameMax: 80,
+  groupDescriptionMax: 2000,
+  sessionTitleMax: 120,
+  sessionDurationMinutesMin: 5,
+  sessionDurationMinutesMax: 480,
+  messageTextMax: 4000,
+  /** How many missed messages one join or catch-up answer carries at most. */
+  catchUpPageSize: 500,
+} as const;
+
+/** Bumped when a change to the socket protocol would break older clients. */
+export const PROTOCOL_VERSION = 1;
