@@ -69,6 +69,8 @@ export async function buildApp(config: Config, deps: AppDeps = {}) {
   });
   app.setValidatorCompiler(validatorCompiler);
   app.setSerializerCompiler(serializerCompiler);
+  // JSON only: a cross-site form can post text/plain without a preflight, never JSON.
+  app.removeContentTypeParser('text/plain');
 
   let database: Database | null = null;
   let redis: RedisConnection | null = null;

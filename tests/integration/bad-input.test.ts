@@ -1,0 +1,187 @@
+import { randomUUID } from 'node:crypto';
+import { limits } from '@hearth/shared';
+import { ApiErrorSchema } from '@hearth/shared';
+import { count } from 'drizzle-orm';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { groups, messages, sessions } from '../../server/src/db/schema.ts';
+import { createGroup, createOrganiser, inviteParticipant, newClientId, startSession } from '../support/factories.ts';
+import { startNode, type Node } from '../support/hearth.ts';
+import { HttpClient } from '../support/http.ts';
+import { modes, type Provisioned } from '../support/modes.ts';
+import { collect, command, connect, raw, unwrap, type TestSocket } from '../support/socket.ts';
+
+describe.each(modes)('bad input, $name mode', (mode) => {
+  let place: Provisioned;
+  let node: Node;
+  let organiser: HttpClient;
+  let participant: HttpClient;
+  let groupId: string;
+  let sessionId: string;
+  let sender: TestSocket;
+  let listener: TestSocket;
+
+  beforeAll(async () => {
+    place = await mode.provision();
+    node = await startNode(place);
+    organiser = await createOrganiser(node);
+    groupId = (await createGroup(organiser)).id;
+    sessionId = (await startSession(organiser, groupId)).id;
+    participant = (await inviteParticipant(organiser, groupId)).client;
+    sender = await connect(node.url, participant.cookie);
+    listener = await connect(node.url, organiser.cookie);
+    unwrap(await command(sender, 'room:join', { sessionId, afterSeq: 0 }));
+    unwrap(await command(listener, 'room:join', { sessionId, afterSeq: 0 }));
+  });
+
+  afterAll(async () => {
+    sender?.close();
+    listener?.close();
+    await node?.close();
+    await place?.dispose();
+  });
+
+  const messageCount = async () => (await node.database.db.select({ n: count() }).from(messages))[0]!.n;
+
+  describe('socket payloads', () => {
+    const tooLong = 'x'.repeat(limits.messageTextMax + 1);
+    const cases: Array<[string, string, unknown[]]> = [
+      ['no payload', 'message:send', []],
+      ['a string payload', 'message:send', ['hello']],
+      ['null', 'message:send', [null]],
+      ['an array', 'message:send', [[1, 2, 3]]],
+      ['a missing text', 'message:send', [{ sessionId: 'S', clientId: 'C' }]],
+      ['a number for text', 'message:send', [{ sessionId: 'S', clientId: 'C', text: 42 }]],
+      ['a clientId that is not a uuid', 'message:send', [{ sessionId: 'S', clientId: 'abc', text: 'hi' }]],
+      ['empty text', 'message:send', [{ sessionId: 'S', clientId: 'C', text: '   ' }]],
+      ['oversize text', 'message:send', [{ sessionId: 'S', clientId: 'C', text: tooLong }]],
+      ['a negative afterSeq', 'room:join', [{ sessionId: 'S', afterSeq: -1 }]],
+      ['a fractional afterSeq', 'room:join', [{ sessionId: 'S', afterSeq: 1.5 }]],
+      ['a session id that is not a uuid', 'room:join', [{ sessionId: 'nope', afterSeq: 0 }]],
+    ];
+
+    it.each(cases)('answers %s with invalid_input and stores nothing', async (_name, event, args) => {
+      const before = await messageCount();
+      const filled = args.map((arg) =>
+        arg && typeof arg === 'object' && !Array.isArray(arg)
+          ? Object.fromEntries(
+              Object.entries(arg).map(([key, value]) => [
+                key,
+                value === 'S' ? sessionId : value === 'C' ? newClientId() : value,
+              ]),
+            )
+          : arg,
+      );
+      const reply = await raw(sender, event, ...filled);
+      expect(reply.ok).toBe(false);
+      expect(ApiErrorSchema.parse(reply.error).code).toBe('invalid_input');
+      expect(reply.error.message.length).toBeGreaterThan(0);
+      expect(sender.connected).toBe(true);
+      expect(await messageCount()).toBe(before);
+    });
+
+    it('answers an unknown event with unknown_event', async () => {
+      const reply = await raw(sender, 'room:explode', { sessionId });
+      expect(reply).toEqual({ ok: false, error: expect.objectContaining({ code: 'unknown_event' }) });
+    });
+
+    it('reports a failed command sent without an acknowledgement', async () => {
+      const rejected = collect(sender, 'command:rejected');
+      sender.emit('message:send' as never, { text: 5 } as never);
+      const [event] = await rejected.waitFor(1);
+      expect(event).toMatchObject({ event: 'message:send', error: { code: 'invalid_input' } });
+    });
+
+    it('refuses a send to a room the socket has not joined', async () => {
+      const other = (await startSession(organiser, groupId)).id;
+      const reply = await command(sender, 'message:send', { sessionId: other, clientId: newClientId(), text: 'hi' });
+      expect(reply).toEqual({ ok: false, error: expect.objectContaining({ code: 'forbidden' }) });
+    });
+
+    it('keeps the connection and the room working after all of that', async () => {
+      const received = collect(listener, 'message:created');
+      const ack = unwrap(
+        await command(sender, 'message:send', { sessionId, clientId: newClientId(), text: 'Still talking.' }),
+      );
+      const [message] = await received.waitFor(1);
+      expect(message).toMatchObject({ id: ack.id, text: 'Still talking.' });
+    });
+
+    it('disconnects nobody when a payload is larger than the transport allows', async () => {
+      // socket.io closes a connection whose frame exceeds maxHttpBufferSize; the room goes on.
+      const flooder = await connect(node.url, participant.cookie);
+      const closed = new Promise((resolve) => flooder.once('disconnect', resolve));
+      flooder.emit('message:send' as never, { sessionId, clientId: newClientId(), text: 'y'.repeat(200_000) } as never);
+      await closed;
+      const received = collect(listener, 'message:created');
+      unwrap(await command(sender, 'message:send', { sessionId, clientId: newClientId(), text: 'Carry on.' }));
+      await received.waitFor(1);
+      expect(sender.connected && listener.connected).toBe(true);
+    });
+  });
+
+  describe('REST bodies', () => {
+    const routes: Array<{ path: () => string; valid: () => Record<string, unknown>; as: () => HttpClient }> = [
+      { path: () => '/api/setup', valid: () => ({ token: 'x'.repeat(43), username: 'someone', password: 'long enough password' }), as: () => new HttpClient(node.url) },
+      { path: () => '/api/auth/login', valid: () => ({ username: 'someone', password: 'whatever it is' }), as: () => new HttpClient(node.url) },
+      { path: () => '/api/groups', valid: () => ({ name: 'A group', pseudonym: 'Lead' }), as: () => organiser },
+      { path: () => `/api/groups/${groupId}/sessions`, valid: () => ({ title: 'Session', durationMinutes: 60 }), as: () => organiser },
+      { path: () => '/api/invites/preview', valid: () => ({ code: 'x'.repeat(43) }), as: () => organiser },
+      { path: () => '/api/invites/redeem', valid: () => ({ code: 'x'.repeat(43), pseudonym: 'Someone' }), as: () => organiser },
+    ];
+
+    const mutations: Array<[string, (valid: Record<string, unknown>) => unknown]> = [
+      ['a missing field', (valid) => Object.fromEntries(Object.entries(valid).slice(1))],
+      ['a wrong type', (valid) => ({ ...valid, [Object.keys(valid)[0]!]: 12345 })],
+      ['oversize text', (valid) => ({ ...valid, [Object.keys(valid)[0]!]: 'z'.repeat(5000) })],
+      ['a JSON array', () => [1, 2]],
+      ['a JSON string', () => '"just a string"'],
+    ];
+
+    for (const route of routes) {
+      it.each(mutations)(`POST %s to each route gets invalid_input and changes nothing`, async (_name, mutate) => {
+        const before = await tableCounts();
+        const res = await route.as().request('POST', route.path(), mutate(route.valid()));
+        expect(res.status, route.path()).toBe(400);
+        expect(ApiErrorSchema.parse(res.json)).toMatchObject({ code: 'invalid_input' });
+        expect(await tableCounts()).toEqual(before);
+      });
+    }
+
+    it('answers malformed JSON, a wrong content type and an oversize body clearly', async () => {
+      const broken = await organiser.request('POST', '/api/groups', '{"name": ');
+      expect(broken.status).toBe(400);
+      expect(broken.json).toEqual({ code: 'invalid_input', message: 'The request body is not valid JSON.' });
+      const form = await organiser.request('POST', '/api/groups', 'name=x', { 'content-type': 'text/plain' });
+      expect(form.status).toBe(415);
+      expect(form.json.code).toBe('invalid_input');
+      const huge = await organiser.request('POST', '/api/groups', JSON.stringify({ name: 'q'.repeat(100_000) }));
+      expect(huge.status).toBe(413);
+      expect(huge.json.code).toBe('payload_too_large');
+    });
+
+    it('answers a malformed route parameter and an unknown route', async () => {
+      const badId = await organiser.get('/api/groups/not-a-uuid/sessions');
+      expect(badId.status).toBe(400);
+      expect(badId.json.code).toBe('invalid_input');
+      const unknownGroup = await organiser.get(`/api/groups/${randomUUID()}/sessions`);
+      expect(unknownGroup.status).toBe(404);
+      expect(unknownGroup.json.code).toBe('not_found');
+      const nowhere = await organiser.get('/api/nowhere');
+      expect(nowhere.status).toBe(404);
+      expect(nowhere.json.code).toBe('not_found');
+    });
+
+    it('never answers with a stack trace or SQL', async () => {
+      const res = await organiser.post('/api/groups', { name: 5, pseudonym: ['x'] });
+      expect(res.text).not.toMatch(/at .*\.ts:\d+|select |insert |stack/i);
+    });
+  });
+
+  async function tableCounts() {
+    const db = node.database.db;
+    const [g] = await db.select({ n: count() }).from(groups);
+    const [s] = await db.select({ n: count() }).from(sessions);
+    const [m] = await db.select({ n: count() }).from(messages);
+    return { groups: g!.n, sessions: s!.n, messages: m!.n };
+  }
+});

@@ -1,0 +1,60 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createGroup, createOrganiser, newClientId, password, startSession } from '../support/factories.ts';
+import { startNode, type Node } from '../support/hearth.ts';
+import { HttpClient } from '../support/http.ts';
+import { modes, type Provisioned } from '../support/modes.ts';
+import { command, connect, raw, unwrap } from '../support/socket.ts';
+
+describe.each(modes)('nothing confidential in the logs, $name mode', (mode) => {
+  let place: Provisioned;
+  let node: Node;
+
+  beforeAll(async () => {
+    place = await mode.provision();
+    node = await startNode(place, { logLevel: 'trace' });
+  });
+
+  afterAll(async () => {
+    await node?.close();
+    await place?.dispose();
+  });
+
+  it('logs no message text, pseudonym, username, password, cookie or token', async () => {
+    const organiser = await createOrganiser(node);
+    const group = await createGroup(organiser);
+    const session = await startSession(organiser, group.id);
+    const invite = (await organiser.post(`/api/groups/${group.id}/invites`, {})).json;
+    const participant = new HttpClient(node.url);
+    const secrets = {
+      username: 'quiet_heron_4711',
+      pseudonym: 'Juniper Moss',
+      message: 'The thing I have never said out loud before',
+      badPassword: 'wrong password 55519',
+    };
+    await participant.post(`/api/invites/redeem?code=${invite.code}`, {
+      code: invite.code,
+      pseudonym: secrets.pseudonym,
+      account: { username: secrets.username, password },
+    });
+    await new HttpClient(node.url).post('/api/auth/login', { username: secrets.username, password: secrets.badPassword });
+    await participant.post('/api/auth/login', { username: secrets.username, password });
+
+    const socket = await connect(node.url, participant.cookie);
+    unwrap(await command(socket, 'room:join', { sessionId: session.id, afterSeq: 0 }));
+    unwrap(await command(socket, 'message:send', { sessionId: session.id, clientId: newClientId(), text: secrets.message }));
+    await raw(socket, 'message:send', { sessionId: session.id, clientId: 'bad', text: secrets.message });
+    await raw(socket, 'message:send', { sessionId: session.id, clientId: newClientId(), text: secrets.message.repeat(200) });
+    socket.close();
+
+    const logs = node.logs.text;
+    expect(node.logs.lines.length).toBeGreaterThan(10);
+    const forbidden = [
+      ...Object.values(secrets),
+      password,
+      invite.code,
+      participant.cookie.split('=')[1]!,
+      organiser.cookie.split('=')[1]!,
+    ];
+    for (const secret of forbidden) expect(logs, secret).not.toContain(secret);
+  });
+});

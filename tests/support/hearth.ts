@@ -1,0 +1,48 @@
+import { Writable } from 'node:stream';
+import { buildApp, type HearthApp } from '../../server/src/app.ts';
+import { loadConfig, type Config } from '../../server/src/config.ts';
+import type { Provisioned } from './modes.ts';
+
+/** argon2id at its cheapest: tests exercise the code path, not the cost. */
+export const testPasswordHashing = { memoryCost: 1024, timeCost: 1, parallelism: 1 };
+
+/** Everything a node logged, kept to search it for things that must never be logged. */
+export class LogCapture extends Writable {
+  readonly lines: string[] = [];
+  override _write(chunk: Buffer, _encoding: string, done: () => void): void {
+    this.lines.push(...chunk.toString('utf8').split('\n').filter(Boolean));
+    done();
+  }
+  get text(): string {
+    return this.lines.join('\n');
+  }
+}
+
+export type Node = HearthApp & { url: string; logs: LogCapture; close(): Promise<void> };
+
+/** Starts one Hearth node on a free loopback port, on the given database and Redis. */
+export async function startNode(place: Provisioned, overrides: Partial<Config> = {}): Promise<Node> {
+  const config: Config = {
+    ...loadConfig({
+      PORT: '0',
+      HOST: '127.0.0.1',
+      DATA_DIR: place.dataDir,
+      DATABASE_URL: place.databaseUrl ?? '',
+      REDIS_URL: place.redisUrl ?? '',
+      REDIS_KEY_PREFIX: place.redisKeyPrefix,
+      LOG_LEVEL: 'info',
+    }),
+    ...overrides,
+  };
+  const logs = new LogCapture();
+  const hearth = await buildApp(config, { logStream: logs, passwordHashing: testPasswordHashing });
+  await hearth.app.listen({ port: 0, host: '127.0.0.1' });
+  const address = hearth.app.server.address();
+  if (!address || typeof address === 'string') throw new Error('no address');
+  return {
+    ...hearth,
+    url: `http://127.0.0.1:${address.port}`,
+    logs,
+    close: () => hearth.app.close(),
+  };
+}
