@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { CredentialsSchema } from './auth.ts';
+import { CredentialsSchema, MeSchema } from './auth.ts';
 import { limits } from './limits.ts';
 
 export const groupRoles = ['lead_facilitator', 'facilitator', 'participant'] as const;
@@ -56,3 +56,6 @@ export const RedeemInviteRequestSchema = z.object({
   account: CredentialsSchema.optional(),
 });
 export type RedeemInviteRequest = z.infer<typeof RedeemInviteRequestSchema>;
+
+export const RedeemInviteResultSchema = z.object({ me: MeSchema, group: GroupSchema });
+export type RedeemInviteResult = z.infer<typeof RedeemInviteResultSchema>;

@@ -1,9 +1,9 @@
 import { eq } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { messages } from '../../server/src/db/schema.ts';
-import { createGroup, createOrganiser, inviteParticipant, newClientId, startSession } from '../support/factories.ts';
+import { createGroup, inviteParticipant, newClientId, startSession } from '../support/factories.ts';
 import { startNode, type Node } from '../support/hearth.ts';
-import type { HttpClient } from '../support/http.ts';
+import { HttpClient } from '../support/http.ts';
 import { modes, type Provisioned } from '../support/modes.ts';
 import { collect, command, connect, unwrap, type TestSocket } from '../support/socket.ts';
 
@@ -39,9 +39,9 @@ describe.each(modes)('the thin path, $name mode', (mode) => {
   }
 
   it('creates the first organiser through the one-time setup link, once', async () => {
-    expect((await nodeA.services.accounts.setupNeeded())).toBe(true);
+    expect(await nodeA.services.accounts.setupNeeded()).toBe(true);
     const token = await nodeA.services.accounts.issueSetupToken();
-    organiser = new (await import('../support/http.ts')).HttpClient(nodeA.url);
+    organiser = new HttpClient(nodeA.url);
     const created = await organiser.post('/api/setup', {
       token,
       username: 'first_organiser',

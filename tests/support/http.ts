@@ -20,11 +20,11 @@ export class HttpClient {
       if (name === 'hearth_session') this.cookie = value ? `${name}=${value}` : '';
     }
     const text = await response.text();
-    let json: unknown = undefined;
+    let json: unknown;
     try {
       json = text ? JSON.parse(text) : undefined;
     } catch {
-      json = undefined;
+      // Not JSON: the test looks at `text`.
     }
     return { status: response.status, json: json as any, text, headers: response.headers };
   }

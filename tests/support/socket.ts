@@ -47,7 +47,7 @@ export function raw(socket: TestSocket, event: string, ...args: unknown[]): Prom
 export function collect<E extends ServerEventName>(socket: TestSocket, event: E) {
   const received: ServerEventPayload<E>[] = [];
   const waiters: Array<() => void> = [];
-  socket.on(event as any, (payload: ServerEventPayload<E>) => {
+  (socket as any).on(event, (payload: ServerEventPayload<E>) => {
     received.push(payload);
     waiters.splice(0).forEach((wake) => wake());
   });

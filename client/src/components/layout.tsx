@@ -47,7 +47,12 @@ function AppHeader() {
               <span className="visually-hidden">Logged in as </span>
               {state.me.username}
             </span>
-            <button type="button" className="button-quiet" onClick={logOut} disabled={pending}>
+            <button
+              type="button"
+              className="button-quiet"
+              onClick={() => void logOut()}
+              disabled={pending}
+            >
               Log out
             </button>
           </div>

@@ -6,6 +6,7 @@ import {
   InvitePreviewSchema,
   InviteSchema,
   MeSchema,
+  RedeemInviteResultSchema,
   SessionListSchema,
   SessionSchema,
   SetupStatusSchema,
@@ -108,11 +109,14 @@ async function get<S extends z.ZodType>(path: string, schema: S): Promise<z.outp
   return read(await call('GET', path), schema);
 }
 
-async function post<S extends z.ZodType>(path: string, body: unknown, schema: S): Promise<z.output<S>> {
+async function post<S extends z.ZodType>(
+  path: string,
+  body: unknown,
+  schema: S,
+): Promise<z.output<S>> {
   return read(await call('POST', path, body), schema);
 }
 
-const RedeemInviteResultSchema = z.object({ me: MeSchema, group: GroupSchema });
 
 const groupPath = (groupId: string) => `/api/groups/${encodeURIComponent(groupId)}`;
 

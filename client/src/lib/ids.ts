@@ -5,5 +5,8 @@ export function newClientId(): string {
   bytes[6] = ((bytes[6] ?? 0) & 0x0f) | 0x40;
   bytes[8] = ((bytes[8] ?? 0) & 0x3f) | 0x80;
   const hex = Array.from(bytes, (byte) => byte.toString(16).padStart(2, '0')).join('');
-  return `${hex.slice(0, 8)}-${hex.slice(8, 12)}-${hex.slice(12, 16)}-${hex.slice(16, 20)}-${hex.slice(20)}`;
+  return [8, 12, 16, 20].reduceRight(
+    (id, at) => `${id.slice(0, at)}-${id.slice(at)}`,
+    hex,
+  );
 }

@@ -82,7 +82,7 @@ export function matchPath(pattern: string, pathname: string): Record<string, str
   return params;
 }
 
-/** Only same-site paths are allowed as a return address, so a crafted link cannot send people away. */
+/** Only same-site paths may be a return address, so a crafted link cannot send people away. */
 export function safeReturnPath(next: string | null): string {
   if (next === null || !next.startsWith('/') || next.startsWith('//') || next.startsWith('/\\')) {
     return '/';
@@ -100,9 +100,8 @@ export function Link({ to, state, replace, onClick, target, ...rest }: LinkProps
   function handleClick(event: MouseEvent<HTMLAnchorElement>) {
     onClick?.(event);
     const modified = event.metaKey || event.ctrlKey || event.shiftKey || event.altKey;
-    if (event.defaultPrevented || event.button !== 0 || modified || (target && target !== '_self')) {
-      return;
-    }
+    const newContext = target !== undefined && target !== '_self';
+    if (event.defaultPrevented || event.button !== 0 || modified || newContext) return;
     event.preventDefault();
     navigate(to, { replace, state });
   }

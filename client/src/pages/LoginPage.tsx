@@ -1,4 +1,4 @@
-import { useState, type FormEvent } from 'react';
+import { useState, type SubmitEvent } from 'react';
 import { limits } from '@hearth/shared';
 import { Field, FormError } from '../components/forms.tsx';
 import { Loading, Page, PageHeading, Redirect } from '../components/layout.tsx';
@@ -24,7 +24,7 @@ export function LoginPage() {
   }
   if (state.status === 'signedIn' && !pending) return <Redirect to={next} />;
 
-  function submit(event: FormEvent<HTMLFormElement>) {
+  function submit(event: SubmitEvent<HTMLFormElement>) {
     event.preventDefault();
     void run(async () => {
       const me = await api.login({ username: username.trim(), password });
@@ -47,7 +47,9 @@ export function LoginPage() {
           required
           maxLength={limits.usernameMax}
           value={username}
-          onChange={(event) => setUsername(event.target.value)}
+          onChange={(event) => {
+            setUsername(event.target.value);
+          }}
         />
         <Field
           label="Password"
@@ -57,7 +59,9 @@ export function LoginPage() {
           required
           maxLength={limits.passwordMax}
           value={password}
-          onChange={(event) => setPassword(event.target.value)}
+          onChange={(event) => {
+            setPassword(event.target.value);
+          }}
         />
         <FormError message={error} />
         <div className="actions">

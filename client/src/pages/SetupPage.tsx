@@ -1,4 +1,4 @@
-import { useState, type FormEvent } from 'react';
+import { useState, type SubmitEvent } from 'react';
 import { limits } from '@hearth/shared';
 import { Field, FormError } from '../components/forms.tsx';
 import { LoadError, Loading, Page, PageHeading } from '../components/layout.tsx';
@@ -26,7 +26,7 @@ export function SetupPage() {
   const [password, setPassword] = useState('');
   const { pending, error, run } = useSubmit();
 
-  function submit(event: FormEvent<HTMLFormElement>) {
+  function submit(event: SubmitEvent<HTMLFormElement>) {
     event.preventDefault();
     void run(async () => {
       const me = await api.setup({ token, username: username.trim(), password });
@@ -76,7 +76,9 @@ export function SetupPage() {
             pattern={usernamePattern}
             hint={usernameHint}
             value={username}
-            onChange={(event) => setUsername(event.target.value)}
+            onChange={(event) => {
+              setUsername(event.target.value);
+            }}
           />
           <Field
             label="Password"
@@ -88,7 +90,9 @@ export function SetupPage() {
             maxLength={limits.passwordMax}
             hint={passwordHint}
             value={password}
-            onChange={(event) => setPassword(event.target.value)}
+            onChange={(event) => {
+              setPassword(event.target.value);
+            }}
           />
           <FormError message={error} />
           <div className="actions">

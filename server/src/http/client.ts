@@ -15,6 +15,8 @@ export async function serveClient(app: FastifyInstance, clientDist: string): Pro
       root: clientDist,
       wildcard: false,
       index: false,
+      // Our own headers below; @fastify/static's default would make the page cacheable.
+      cacheControl: false,
       setHeaders(res, filePath) {
         res.raw.setHeader(
           'cache-control',
@@ -37,6 +39,6 @@ export async function serveClient(app: FastifyInstance, clientDist: string): Pro
         .type('text/plain')
         .send('The client is not built yet: run `npm run build`, or use `npm run dev`.');
     }
-    return reply.header('cache-control', 'no-store').sendFile('index.html');
+    return reply.header('cache-control', 'no-store').sendFile('index.html', { cacheControl: false });
   });
 }

@@ -6,8 +6,8 @@ import {
   InvitePreviewRequestSchema,
   InvitePreviewSchema,
   InviteSchema,
-  MeSchema,
   RedeemInviteRequestSchema,
+  RedeemInviteResultSchema,
 } from '@hearth/shared';
 import { z } from 'zod';
 import type { Config } from '../../config.ts';
@@ -60,7 +60,7 @@ export const groupRoutes: FastifyPluginAsyncZod<{ groups: GroupsService; config:
     {
       schema: {
         body: RedeemInviteRequestSchema,
-        response: { 201: z.object({ me: MeSchema, group: GroupSchema }) },
+        response: { 201: RedeemInviteResultSchema },
       },
     },
     async (request, reply) => {

@@ -1,0 +1,126 @@
+import { useId, useLayoutEffect, useRef, useState } from 'react';
+import type { Member, Message } from '@hearth/shared';
+import { formatTime, isFacilitator } from '../../lib/format.ts';
+import type { OutgoingMessage } from './roomClient.ts';
+
+/** Within this distance of the end, new messages keep the view pinned to the newest one. */
+const NEAR_BOTTOM_PX = 96;
+
+interface MessageListProps {
+  messages: readonly Message[];
+  outgoing: readonly OutgoingMessage[];
+  me: Member | null;
+  busy: boolean;
+  onRetry: (clientId: string) => void;
+}
+
+function Author({ member, own }: { member: Member; own: boolean }) {
+  return (
+    <span className="msg-author">
+      {member.pseudonym}
+      {isFacilitator(member) && <span className="msg-role"> (facilitator)</span>}
+      {own && <span className="msg-you"> (you)</span>}
+    </span>
+  );
+}
+
+export function MessageList({ messages, outgoing, me, busy, onRetry }: MessageListProps) {
+  const headingId = useId();
+  const scroller = useRef<HTMLDivElement>(null);
+  const [nearBottom, setNearBottom] = useState(true);
+  const [seenSeq, setSeenSeq] = useState(0);
+  const newestSeq = messages.at(-1)?.seq ?? 0;
+  const ownCount = outgoing.length;
+  const previousOwnCount = useRef(ownCount);
+
+  function onScroll() {
+    const el = scroller.current;
+    if (!el) return;
+    const near = el.scrollHeight - el.scrollTop - el.clientHeight < NEAR_BOTTOM_PX;
+    setNearBottom(near);
+    if (near) setSeenSeq(newestSeq);
+  }
+
+  function scrollToEnd() {
+    const el = scroller.current;
+    if (el) el.scrollTop = el.scrollHeight;
+  }
+
+  useLayoutEffect(() => {
+    // Writing a message always brings the view down to it; other people's messages do so only
+    // when the reader was already near the end, so scrolling back to reread is not interrupted.
+    const wroteOne = ownCount > previousOwnCount.current;
+    previousOwnCount.current = ownCount;
+    if (nearBottom || wroteOne) scrollToEnd();
+  }, [newestSeq, ownCount, nearBottom]);
+
+  const showJump = !nearBottom && newestSeq > seenSeq;
+
+  return (
+    <div className="log-wrap">
+      <h2 id={headingId} className="visually-hidden">
+        Conversation
+      </h2>
+      <div
+        ref={scroller}
+        className="log"
+        role="log"
+        aria-live="polite"
+        aria-labelledby={headingId}
+        aria-busy={busy}
+        tabIndex={0}
+        onScroll={onScroll}
+      >
+        {messages.length === 0 && outgoing.length === 0 && !busy && (
+          <p className="log-empty">No messages yet. It is fine to take a moment before writing.</p>
+        )}
+        <ol className="msgs">
+          {messages.map((message) => {
+            const own = me !== null && message.author.memberId === me.memberId;
+            return (
+              <li key={message.seq} className={own ? 'msg msg-own' : 'msg'}>
+                <p className="msg-meta">
+                  <Author member={message.author} own={own} />{' '}
+                  <time dateTime={message.createdAt}>{formatTime(message.createdAt)}</time>
+                </p>
+                <p className="msg-text">{message.text}</p>
+              </li>
+            );
+          })}
+          {me &&
+            outgoing.map((message) => (
+              <li key={message.clientId} className={`msg msg-own msg-${message.status}`}>
+                <p className="msg-meta">
+                  <Author member={me} own />{' '}
+                  {message.status === 'sending' && <span className="msg-state">Sending…</span>}
+                  {message.status === 'failed' && (
+                    <span className="msg-state msg-state-failed">
+                      Failed —{' '}
+                      <button
+                        type="button"
+                        className="button-inline"
+                        onClick={() => {
+                          onRetry(message.clientId);
+                        }}
+                      >
+                        Retry
+                      </button>
+                    </span>
+                  )}
+                </p>
+                <p className="msg-text">{message.text}</p>
+                {message.status === 'failed' && message.error && (
+                  <p className="msg-error">{message.error}</p>
+                )}
+              </li>
+            ))}
+        </ol>
+      </div>
+      {showJump && (
+        <button type="button" className="jump button-secondary" onClick={scrollToEnd}>
+          New messages below
+        </button>
+      )}
+    </div>
+  );
+}

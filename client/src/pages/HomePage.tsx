@@ -1,0 +1,148 @@
+import { useId, useState, type SubmitEvent } from 'react';
+import { limits, type Group, type Me } from '@hearth/shared';
+import { Field, FormError, StatusMessage, TextAreaField } from '../components/forms.tsx';
+import { LoadError, Loading, Page, PageHeading } from '../components/layout.tsx';
+import { api } from '../lib/api.ts';
+import { roleInWords } from '../lib/format.ts';
+import { Link } from '../lib/router.tsx';
+import { useAsync } from '../lib/useAsync.ts';
+import { useSubmit } from '../lib/useSubmit.ts';
+import { pseudonymHint } from './pseudonymHint.ts';
+
+export function HomePage({ me }: { me: Me }) {
+  const groups = useAsync(`groups:${me.id}`, () => api.groups());
+
+  let list;
+  if (groups.state.status === 'loading') {
+    list = <Loading label="Loading your groups…" />;
+  } else if (groups.state.status === 'error') {
+    list = <LoadError error={groups.state.error} onRetry={groups.reload} />;
+  } else if (groups.state.data.groups.length === 0) {
+    list = (
+      <p className="empty">
+        {me.isOrganiser
+          ? 'There are no groups yet. You can create the first one below.'
+          : 'You are not in a group yet. When a facilitator sends you an invite link, ' +
+            'open it to join.'}
+      </p>
+    );
+  } else {
+    list = (
+      <ul className="card-list">
+        {groups.state.data.groups.map((group) => (
+          <GroupItem key={group.id} group={group} me={me} />
+        ))}
+      </ul>
+    );
+  }
+
+  function addGroup(group: Group) {
+    groups.update((data) => ({ groups: [...data.groups.filter((g) => g.id !== group.id), group] }));
+  }
+
+  return (
+    <Page title="Your groups">
+      <PageHeading>Your groups</PageHeading>
+      {list}
+      {me.isOrganiser && <CreateGroupForm onCreated={addGroup} />}
+    </Page>
+  );
+}
+
+function GroupItem({ group, me }: { group: Group; me: Me }) {
+  return (
+    <li className="card">
+      <h2 className="card-title">
+        <Link to={`/groups/${group.id}`}>{group.name}</Link>
+      </h2>
+      {group.description && <p className="prose">{group.description}</p>}
+      <dl className="facts">
+        <div>
+          <dt>Your role</dt>
+          <dd>{roleInWords(group, me.isOrganiser)}</dd>
+        </div>
+        {group.myPseudonym && (
+          <div>
+            <dt>Your name here</dt>
+            <dd>{group.myPseudonym}</dd>
+          </div>
+        )}
+      </dl>
+    </li>
+  );
+}
+
+function CreateGroupForm({ onCreated }: { onCreated: (group: Group) => void }) {
+  const headingId = useId();
+  const [name, setName] = useState('');
+  const [description, setDescription] = useState('');
+  const [pseudonym, setPseudonym] = useState('');
+  const [done, setDone] = useState<string | null>(null);
+  const { pending, error, run } = useSubmit();
+
+  function submit(event: SubmitEvent<HTMLFormElement>) {
+    event.preventDefault();
+    setDone(null);
+    void run(async () => {
+      const group = await api.createGroup({
+        name: name.trim(),
+        description: description.trim(),
+        pseudonym: pseudonym.trim(),
+      });
+      onCreated(group);
+      setName('');
+      setDescription('');
+      setPseudonym('');
+      setDone(`“${group.name}” is ready. You lead it as ${group.myPseudonym ?? pseudonym.trim()}.`);
+    });
+  }
+
+  return (
+    <section className="section" aria-labelledby={headingId}>
+      <h2 id={headingId}>Create a group</h2>
+      <form className="stack card" onSubmit={submit}>
+        <Field
+          label="Group name"
+          name="name"
+          required
+          maxLength={limits.groupNameMax}
+          value={name}
+          onChange={(event) => {
+            setName(event.target.value);
+          }}
+        />
+        <TextAreaField
+          label="Description"
+          name="description"
+          rows={4}
+          maxLength={limits.groupDescriptionMax}
+          hint="Optional. People see this when they are invited, before they join."
+          value={description}
+          onChange={(event) => {
+            setDescription(event.target.value);
+          }}
+        />
+        <Field
+          label="Your name in this group"
+          name="pseudonym"
+          required
+          autoComplete="off"
+          minLength={limits.pseudonymMin}
+          maxLength={limits.pseudonymMax}
+          hint={`${pseudonymHint} You will be the group’s lead facilitator.`}
+          value={pseudonym}
+          onChange={(event) => {
+            setPseudonym(event.target.value);
+          }}
+        />
+        <FormError message={error} />
+        <StatusMessage message={done} />
+        <div className="actions">
+          <button type="submit" disabled={pending}>
+            Create group
+          </button>
+        </div>
+      </form>
+    </section>
+  );
+}

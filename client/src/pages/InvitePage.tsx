@@ -1,0 +1,156 @@
+import { useState, type SubmitEvent } from 'react';
+import { limits, type InvitePreview, type Me } from '@hearth/shared';
+import { Field, FormError } from '../components/forms.tsx';
+import { LoadError, Loading, Page, PageHeading } from '../components/layout.tsx';
+import { api } from '../lib/api.ts';
+import { useAuth } from '../lib/auth.tsx';
+import { Link, navigate, useLocation } from '../lib/router.tsx';
+import { useAsync } from '../lib/useAsync.ts';
+import { useSubmit } from '../lib/useSubmit.ts';
+import { passwordHint, usernameHint, usernamePattern } from './accountHints.ts';
+import { pseudonymHint } from './pseudonymHint.ts';
+
+function readCode(hash: string): string {
+  try {
+    return decodeURIComponent(hash).trim();
+  } catch {
+    return hash.trim();
+  }
+}
+
+export function InvitePage() {
+  const { state: auth, retry } = useAuth();
+  const { hash } = useLocation();
+  const code = readCode(hash);
+  const preview = useAsync(`invite:${code}`, () =>
+    code === '' ? Promise.resolve(null) : api.previewInvite(code),
+  );
+
+  let body;
+  if (code === '') {
+    body = (
+      <p className="notice">
+        This invite link looks incomplete. Please open the full link you were sent, including the
+        part after the “#”.
+      </p>
+    );
+  } else if (preview.state.status === 'loading' || auth.status === 'loading') {
+    body = <Loading label="Opening your invite…" />;
+  } else if (preview.state.status === 'error') {
+    body = <LoadError error={preview.state.error} onRetry={preview.reload} />;
+  } else if (auth.status === 'error') {
+    body = <LoadError error={auth.error} onRetry={retry} />;
+  } else if (preview.state.data) {
+    body = (
+      <JoinForm
+        code={code}
+        preview={preview.state.data}
+        me={auth.status === 'signedIn' ? auth.me : null}
+      />
+    );
+  }
+
+  const groupName = preview.state.status === 'ready' ? preview.state.data?.groupName : undefined;
+  return (
+    <Page title="Your invitation">
+      <PageHeading>
+        {groupName ? `You have been invited to join ${groupName}` : 'Your invitation'}
+      </PageHeading>
+      {body}
+    </Page>
+  );
+}
+
+function JoinForm({ code, preview, me }: { code: string; preview: InvitePreview; me: Me | null }) {
+  const { setMe } = useAuth();
+  const [pseudonym, setPseudonym] = useState('');
+  const [username, setUsername] = useState('');
+  const [password, setPassword] = useState('');
+  const { pending, error, run } = useSubmit();
+
+  function submit(event: SubmitEvent<HTMLFormElement>) {
+    event.preventDefault();
+    void run(async () => {
+      const result = await api.redeemInvite({
+        code,
+        pseudonym: pseudonym.trim(),
+        account: me ? undefined : { username: username.trim(), password },
+      });
+      // Replacing the entry keeps the invite code out of the back button's history.
+      navigate(`/groups/${result.group.id}`, { replace: true });
+      setMe(result.me);
+    });
+  }
+
+  const loginLink = `/login?next=${encodeURIComponent(`/invite#${code}`)}`;
+
+  return (
+    <>
+      {preview.groupDescription && <p className="prose lead">{preview.groupDescription}</p>}
+      <form className="stack card" onSubmit={submit}>
+        <Field
+          label="Your name in this group"
+          name="pseudonym"
+          required
+          autoComplete="off"
+          minLength={limits.pseudonymMin}
+          maxLength={limits.pseudonymMax}
+          hint={pseudonymHint}
+          value={pseudonym}
+          onChange={(event) => {
+            setPseudonym(event.target.value);
+          }}
+        />
+        {me ? (
+          <p className="meta">You will join with the account you are logged in with.</p>
+        ) : (
+          <fieldset className="stack">
+            <legend>Your new account</legend>
+            <p className="hint">You use these only to log in. Nobody in the group sees them.</p>
+            <Field
+              label="Username"
+              name="username"
+              autoComplete="username"
+              autoCapitalize="none"
+              spellCheck={false}
+              required
+              minLength={limits.usernameMin}
+              maxLength={limits.usernameMax}
+              pattern={usernamePattern}
+              hint={usernameHint}
+              value={username}
+              onChange={(event) => {
+                setUsername(event.target.value);
+              }}
+            />
+            <Field
+              label="Password"
+              name="password"
+              type="password"
+              autoComplete="new-password"
+              required
+              minLength={limits.passwordMin}
+              maxLength={limits.passwordMax}
+              hint={passwordHint}
+              value={password}
+              onChange={(event) => {
+                setPassword(event.target.value);
+              }}
+            />
+          </fieldset>
+        )}
+        <FormError message={error} />
+        <div className="actions">
+          <button type="submit" disabled={pending}>
+            Join the group
+          </button>
+        </div>
+      </form>
+      {!me && (
+        <p className="aside">
+          Already have an account? <Link to={loginLink}>Log in</Link>
+        </p>
+      )}
+    </>
+  );
+}

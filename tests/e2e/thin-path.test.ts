@@ -1,0 +1,92 @@
+import { mkdir } from 'node:fs/promises';
+import path from 'node:path';
+import type { Browser, Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { browserAvailable, launchBrowser } from '../support/browser.ts';
+import { startNode, type Node } from '../support/hearth.ts';
+import { modes, type Provisioned } from '../support/modes.ts';
+
+const embedded = modes.find((mode) => mode.name === 'embedded')!;
+/** When set, the pages seen here are saved as the screenshots the README shows. */
+const screenshotDir = process.env.SCREENSHOT_DIR;
+
+describe.runIf(browserAvailable)('two people in two browsers', () => {
+  let place: Provisioned;
+  let node: Node;
+  let browser: Browser;
+
+  beforeAll(async () => {
+    place = await embedded.provision();
+    node = await startNode(place);
+    browser = await launchBrowser();
+  });
+
+  afterAll(async () => {
+    await browser?.close();
+    await node?.close();
+    await place?.dispose();
+  });
+
+  async function shoot(page: Page, name: string) {
+    if (!screenshotDir) return;
+    await mkdir(screenshotDir, { recursive: true });
+    await page.screenshot({ path: path.join(screenshotDir, `${name}.png`) });
+  }
+
+  it('set up, create a group and a session, invite, and talk in the room', async () => {
+    const organiser = await (await browser.newContext({ viewport: { width: 1280, height: 800 } })).newPage();
+    const participant = await (await browser.newContext({ viewport: { width: 390, height: 760 } })).newPage();
+    const pageErrors: string[] = [];
+    for (const page of [organiser, participant]) page.on('pageerror', (error) => pageErrors.push(error.message));
+
+    const token = await node.services.accounts.issueSetupToken();
+    await organiser.goto(`${node.url}/setup#${token}`);
+    await organiser.getByLabel('Username').fill('ada_organiser');
+    await organiser.getByLabel('Password').fill('a long enough passphrase');
+    await organiser.getByRole('button', { name: 'Create organiser account' }).click();
+
+    await organiser.getByLabel('Group name').fill('Tuesday evening circle');
+    await organiser.getByLabel('Description').fill('A facilitated peer-support group that meets on Tuesdays.');
+    await organiser.getByLabel('Your name in this group').fill('Facilitator Sam');
+    await organiser.getByRole('button', { name: 'Create group' }).click();
+    await organiser.getByRole('link', { name: 'Tuesday evening circle' }).click();
+
+    await organiser.getByLabel('Session title').fill('Finding steady ground');
+    await organiser.getByRole('button', { name: 'Start a session now' }).click();
+    await organiser.getByRole('button', { name: 'Invite someone' }).click();
+    const inviteLink = await organiser.getByLabel('Invite link').inputValue();
+    expect(inviteLink).toMatch(/\/invite#[A-Za-z0-9_-]{40,}$/);
+
+    await participant.goto(inviteLink);
+    await participant.getByText('Tuesday evening circle').first().waitFor();
+    await participant.getByLabel('Your name in this group').fill('River');
+    await participant.getByLabel('Username').fill('quiet_heron');
+    await participant.getByLabel('Password').fill('another long passphrase');
+    await participant.getByRole('button', { name: 'Join the group' }).click();
+    await participant.getByRole('link', { name: 'Enter room' }).click();
+
+    await organiser.getByRole('link', { name: 'Enter room' }).click();
+
+    await participant.getByLabel('Message').fill('Hello. It is my first time here.');
+    await participant.getByRole('button', { name: 'Send' }).click();
+    await organiser.getByText('Hello. It is my first time here.').waitFor();
+
+    await organiser.getByLabel('Message').fill('Welcome, River. Take all the time you need.');
+    await organiser.getByLabel('Message').press('Enter');
+    await participant.getByText('Welcome, River. Take all the time you need.').waitFor();
+    await expect(participant.getByText('Facilitator Sam').first().isVisible()).resolves.toBe(true);
+    await shoot(organiser, 'room-desktop');
+    await shoot(participant, 'room-phone');
+
+    // A reload brings the conversation back from the server.
+    await participant.reload();
+    await participant.getByText('Hello. It is my first time here.').waitFor();
+    await participant.getByText('Welcome, River. Take all the time you need.').waitFor();
+    // Room pages must not be kept in the browser's cache.
+    const response = await participant.request.get(participant.url());
+    expect(response.headers()['cache-control']).toBe('no-store');
+    // Nobody else's account name appears on the participant's screen.
+    expect(await participant.content()).not.toContain('ada_organiser');
+    expect(pageErrors).toEqual([]);
+  });
+});
