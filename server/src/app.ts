@@ -21,6 +21,7 @@ import { sessionRoutes } from './modules/sessions/routes.ts';
 import { createSessionsService } from './modules/sessions/service.ts';
 import { healthRoutes } from './ops/health.ts';
 import { createRealtime } from './realtime/realtime.ts';
+import { channels } from './realtime/types.ts';
 import { openRedis, type RedisConnection } from './redis.ts';
 
 export type AppDeps = {
@@ -104,13 +105,19 @@ export async function buildApp(config: Config, deps: AppDeps = {}) {
       ...(redis ? { redis: redis.ping } : {}),
     },
   });
-  await app.register(accountRoutes, { accounts, config });
+  const realtime = createRealtime(app, { accounts, redis });
+  registerRoomHandlers(realtime.router, rooms);
+
+  await app.register(accountRoutes, {
+    accounts,
+    config,
+    // A login that ends takes its open sockets with it, on every node.
+    endLoginSockets: (authSessionId) =>
+      realtime.io.in(channels.login(authSessionId)).disconnectSockets(true),
+  });
   await app.register(groupRoutes, { groups, config });
   await app.register(sessionRoutes, { sessions });
   await serveClient(app, config.clientDist);
-
-  const realtime = createRealtime(app, { accounts, redis });
-  registerRoomHandlers(realtime.router, rooms);
 
   app.addHook('onClose', async () => {
     // Sockets first, then the stores they use.

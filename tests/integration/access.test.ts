@@ -144,4 +144,18 @@ describe.each(modes)('who may do what, $name mode', (mode) => {
     });
     expect(login.status).toBe(401);
   });
+
+  it('ends the sockets of a login when it logs out, and refuses them afterwards', async () => {
+    const person = (await inviteParticipant(organiser, groupId)).client;
+    const cookie = person.cookie;
+    const socket = await connect(node.url, cookie);
+    unwrap(await command(socket, 'room:join', { sessionId, afterSeq: 0 }));
+    const disconnected = new Promise((resolve) => socket.once('disconnect', resolve));
+    expect((await person.post('/api/auth/logout', {})).status).toBe(204);
+    await disconnected;
+    await expect(connect(node.url, cookie)).rejects.toMatchObject({ data: { code: 'unauthenticated' } });
+    const stale = new HttpClient(node.url);
+    stale.cookie = cookie;
+    expect((await stale.get('/api/me')).status).toBe(401);
+  });
 });

@@ -14,7 +14,8 @@ import type { AccountsService } from './service.ts';
 export const accountRoutes: FastifyPluginAsyncZod<{
   accounts: AccountsService;
   config: Config;
-}> = async (app, { accounts, config }) => {
+  endLoginSockets: (authSessionId: string) => void;
+}> = async (app, { accounts, config, endLoginSockets }) => {
   app.get('/api/setup', { schema: { response: { 200: SetupStatusSchema } } }, async () => ({
     needed: await accounts.setupNeeded(),
   }));
@@ -43,7 +44,10 @@ export const accountRoutes: FastifyPluginAsyncZod<{
     '/api/auth/logout',
     { schema: { body: z.object({}).optional() } },
     async (request, reply) => {
-      if (request.actor) await accounts.logout(request.actor.authSessionId);
+      if (request.actor) {
+        await accounts.logout(request.actor.authSessionId);
+        endLoginSockets(request.actor.authSessionId);
+      }
       clearSessionCookie(reply, config);
       return reply.code(204).send();
     },

@@ -1,0 +1,85 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createGroup, createOrganiser, inviteParticipant, newClientId, startSession } from '../support/factories.ts';
+import { startNode, type Node } from '../support/hearth.ts';
+import { modes, type Provisioned } from '../support/modes.ts';
+import { ownRedis } from '../support/redis-server.ts';
+import { collect, command, connect, unwrap, type TestSocket } from '../support/socket.ts';
+
+const services = modes.find((mode) => mode.name === 'services');
+
+async function eventually(check: () => Promise<boolean>, ms = 10_000) {
+  const deadline = Date.now() + ms;
+  while (!(await check())) {
+    if (Date.now() > deadline) throw new Error('condition not reached in time');
+    await new Promise((resolve) => setTimeout(resolve, 100));
+  }
+}
+
+describe.runIf(services)('a Redis outage between two nodes', () => {
+  let place: Provisioned;
+  let redis: Awaited<ReturnType<typeof ownRedis>>;
+  let nodeA: Node;
+  let nodeB: Node;
+  const sockets: TestSocket[] = [];
+
+  beforeAll(async () => {
+    redis = await ownRedis();
+    place = { ...(await services!.provision()) };
+    place.redisUrl = redis.url;
+    nodeA = await startNode(place);
+    nodeB = await startNode(place);
+  });
+
+  afterAll(async () => {
+    sockets.forEach((socket) => socket.close());
+    await nodeA?.close();
+    await nodeB?.close();
+    await redis?.stop();
+    await place?.dispose();
+  });
+
+  it('reports itself degraded while Redis is down, and delivers across nodes again after', async () => {
+    const organiser = await createOrganiser(nodeA);
+    const groupId = (await createGroup(organiser)).id;
+    const sessionId = (await startSession(organiser, groupId)).id;
+    const participant = (await inviteParticipant(organiser, groupId)).client;
+    const sender = await connect(nodeA.url, organiser.cookie);
+    const receiver = await connect(nodeB.url, participant.cookie);
+    sockets.push(sender, receiver);
+    unwrap(await command(sender, 'room:join', { sessionId, afterSeq: 0 }));
+    unwrap(await command(receiver, 'room:join', { sessionId, afterSeq: 0 }));
+    const received = collect(receiver, 'message:created');
+    unwrap(await command(sender, 'message:send', { sessionId, clientId: newClientId(), text: 'before' }));
+    await received.waitFor(1);
+
+    await redis.stop();
+    await eventually(async () => (await fetch(`${nodeA.url}/readyz`)).status === 503);
+    const degraded = await (await fetch(`${nodeA.url}/readyz`)).json();
+    expect(degraded).toEqual({ status: 'degraded', checks: { database: 'ok', redis: 'failed' } });
+    // Messages are still stored and acknowledged; only the cross-node broadcast waits.
+    const during = unwrap(
+      await command(sender, 'message:send', { sessionId, clientId: newClientId(), text: 'during' }),
+    );
+    expect(during.seq).toBe(2);
+
+    await redis.start();
+    await eventually(async () => (await fetch(`${nodeA.url}/readyz`)).status === 200);
+    await eventually(async () => (await fetch(`${nodeB.url}/readyz`)).status === 200);
+    // What the broadcast missed, catch-up repairs.
+    const caughtUp = unwrap(await command(receiver, 'room:join', { sessionId, afterSeq: 1 }));
+    expect(caughtUp.messages.map((m) => m.text)).toEqual(['during']);
+    // And the re-subscribed nodes carry new broadcasts again.
+    let delivered = false;
+    for (let attempt = 0; attempt < 20 && !delivered; attempt++) {
+      const before = received.received.length;
+      unwrap(await command(sender, 'message:send', { sessionId, clientId: newClientId(), text: `after ${attempt}` }));
+      try {
+        await received.waitFor(before + 1, 1000);
+        delivered = true;
+      } catch {
+        // The subscriber may still be re-subscribing.
+      }
+    }
+    expect(delivered).toBe(true);
+  });
+});
