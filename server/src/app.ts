@@ -21,7 +21,7 @@ import { sessionRoutes } from './modules/sessions/routes.ts';
 import { createSessionsService } from './modules/sessions/service.ts';
 import { healthRoutes } from './ops/health.ts';
 import { createRealtime } from './realtime/realtime.ts';
-import { channels } from './realtime/types.ts';
+import { channels, type HearthServer } from './realtime/types.ts';
 import { openRedis, type RedisConnection } from './redis.ts';
 
 export type AppDeps = {
@@ -31,18 +31,18 @@ export type AppDeps = {
   passwordHashing?: PasswordHashing;
 };
 
-/** Secrets and content never reach a log line, whatever object a log call is handed. */
+/** Keys whose values never reach a log line, at the top of a log object or nested in it. */
+const secretKeys = ['password', 'token', 'text', 'body', 'pseudonym', 'username', 'cookie', 'authorization'];
+
+/**
+ * A second line of defence: no code hands content to a logger, and if some did, these paths
+ * (up to three levels deep) would be censored.
+ */
 export const redactedLogPaths = [
   'req.headers.cookie',
   'req.headers.authorization',
   'res.headers["set-cookie"]',
-  '*.password',
-  '*.token',
-  '*.code',
-  '*.text',
-  '*.body',
-  '*.pseudonym',
-  '*.username',
+  ...secretKeys.flatMap((key) => [key, `*.${key}`, `*.*.${key}`]),
 ];
 
 function loggerOptions(config: Config, stream?: DestinationStream): FastifyServerOptions['logger'] {
@@ -67,6 +67,11 @@ export async function buildApp(config: Config, deps: AppDeps = {}) {
     trustProxy: config.trustProxy,
     bodyLimit: 64 * 1024,
     forceCloseConnections: true,
+    // Fastify's default logs the raw bytes of a malformed request, cookies included.
+    clientErrorHandler: (error, socket) => {
+      if (socket.writable) socket.end('HTTP/1.1 400 Bad Request\r\nConnection: close\r\n\r\n');
+      else socket.destroy();
+    },
   });
   app.setValidatorCompiler(validatorCompiler);
   app.setSerializerCompiler(serializerCompiler);
@@ -75,63 +80,65 @@ export async function buildApp(config: Config, deps: AppDeps = {}) {
 
   let database: Database | null = null;
   let redis: RedisConnection | null = null;
+  let io: HearthServer | null = null;
+  const closeEverything = async () => {
+    // Sockets first, then the stores they use.
+    await io?.close();
+    await redis?.close();
+    await database?.close();
+  };
+  app.addHook('onClose', closeEverything);
+
   try {
     database = await openDatabase(config, app.log);
     redis = config.redisUrl
       ? await openRedis({ url: config.redisUrl, keyPrefix: config.redisKeyPrefix }, app.log)
       : null;
+
+    const accounts = createAccountsService(database, {
+      sessionTtlHours: config.sessionTtlHours,
+      passwordHashing: deps.passwordHashing ?? defaultPasswordHashing,
+    });
+    const groups = createGroupsService(database, accounts);
+    const sessions = createSessionsService(database, groups);
+    const rooms = createRoomsService(database);
+
+    await app.register(fastifyCookie);
+    await app.register(authentication, { accounts });
+    installErrorHandling(app);
+
+    await app.register(healthRoutes, {
+      checks: {
+        database: database.ping,
+        ...(redis ? { redis: redis.ping } : {}),
+      },
+    });
+    const realtime = createRealtime(app, { accounts, redis, publicUrl: config.publicUrl });
+    io = realtime.io;
+    registerRoomHandlers(realtime.router, rooms);
+
+    await app.register(accountRoutes, {
+      accounts,
+      config,
+      // A login that ends takes its open sockets with it, on every node.
+      endLoginSockets: (authSessionId) =>
+        realtime.io.in(channels.login(authSessionId)).disconnectSockets(true),
+    });
+    await app.register(groupRoutes, { groups, config });
+    await app.register(sessionRoutes, { sessions });
+    await serveClient(app, config.clientDist);
+    await app.ready();
+
+    return {
+      app,
+      io: realtime.io,
+      services: { accounts, groups, sessions, rooms },
+      database,
+    };
   } catch (error) {
-    await database?.close();
-    await app.close();
+    await app.close().catch(() => closeEverything());
     throw error;
   }
-  const { db } = database;
-
-  const accounts = createAccountsService(db, {
-    sessionTtlHours: config.sessionTtlHours,
-    passwordHashing: deps.passwordHashing ?? defaultPasswordHashing,
-  });
-  const groups = createGroupsService(db, accounts);
-  const sessions = createSessionsService(db, groups);
-  const rooms = createRoomsService(db);
-
-  await app.register(fastifyCookie);
-  await app.register(authentication, { accounts });
-  installErrorHandling(app);
-
-  await app.register(healthRoutes, {
-    checks: {
-      database: database.ping,
-      ...(redis ? { redis: redis.ping } : {}),
-    },
-  });
-  const realtime = createRealtime(app, { accounts, redis });
-  registerRoomHandlers(realtime.router, rooms);
-
-  await app.register(accountRoutes, {
-    accounts,
-    config,
-    // A login that ends takes its open sockets with it, on every node.
-    endLoginSockets: (authSessionId) =>
-      realtime.io.in(channels.login(authSessionId)).disconnectSockets(true),
-  });
-  await app.register(groupRoutes, { groups, config });
-  await app.register(sessionRoutes, { sessions });
-  await serveClient(app, config.clientDist);
-
-  app.addHook('onClose', async () => {
-    // Sockets first, then the stores they use.
-    await realtime.io.close();
-    await redis?.close();
-    await database.close();
-  });
-
-  return {
-    app,
-    io: realtime.io,
-    services: { accounts, groups, sessions, rooms },
-    database,
-  };
 }
 
 export type HearthApp = Awaited<ReturnType<typeof buildApp>>;

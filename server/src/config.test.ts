@@ -8,7 +8,7 @@ describe('loadConfig', () => {
       port: 3000,
       databaseUrl: undefined,
       redisUrl: undefined,
-      publicUrl: 'http://localhost:3000',
+      publicUrl: undefined,
       secureCookies: false,
     });
   });
@@ -25,7 +25,10 @@ describe('loadConfig', () => {
 
   it.each([
     [{ PORT: 'abc' }, /^Invalid configuration: PORT must be a port number/],
-    [{ SESSION_TTL_HOURS: '0' }, /SESSION_TTL_HOURS must be at least 1 hour/],
+    [{ SESSION_TTL_HOURS: '0' }, /SESSION_TTL_HOURS must be a whole number of hours from 1 to 720/],
+    [{ PORT: ' ' }, /PORT must be a port number/],
+    [{ PORT: '1e3' }, /PORT must be a port number/],
+    [{ PORT: '0x50' }, /PORT must be a port number/],
     [{ TRUST_PROXY: 'yes' }, /TRUST_PROXY must be true or false/],
     [{ PUBLIC_URL: 'ftp://x' }, /PUBLIC_URL must be a URL/],
   ])('refuses %j', (env, message) => {

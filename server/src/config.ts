@@ -27,21 +27,26 @@ const booleanFlag = z.preprocess(
     .transform((value) => value === 'true' || value === '1'),
 );
 
-const defaultClientDist = fileURLToPath(new URL('../../client/dist', import.meta.url));
+const repositoryRoot = fileURLToPath(new URL('../..', import.meta.url));
+const defaultClientDist = path.join(repositoryRoot, 'client', 'dist');
+/** The embedded database lives beside the code, whichever folder Hearth is started from. */
+const defaultDataDir = path.join(repositoryRoot, 'data');
+
+const portRule = 'must be a port number from 0 to 65535 (0 picks a free port)';
 
 const EnvSchema = z.object({
   PORT: z.preprocess(
     emptyAsUnset,
-    z.coerce
-      .number({ message: 'must be a port number between 1 and 65535' })
-      .int('must be a port number between 1 and 65535')
-      .min(0, 'must be a port number between 1 and 65535')
-      .max(65535, 'must be a port number between 1 and 65535')
+    z
+      .string()
+      .regex(/^\d{1,5}$/, portRule)
+      .transform(Number)
+      .refine((port) => port <= 65535, portRule)
       .default(3000),
   ),
   HOST: z.preprocess(emptyAsUnset, z.string().min(1).default('localhost')),
   PUBLIC_URL: urlWithProtocols(['http:', 'https:'], 'https://hearth.example.org'),
-  DATA_DIR: z.preprocess(emptyAsUnset, z.string().min(1).default('data')),
+  DATA_DIR: z.preprocess(emptyAsUnset, z.string().min(1).default(defaultDataDir)),
   DATABASE_URL: urlWithProtocols(['postgres:', 'postgresql:'], 'postgres://user@host:5432/hearth'),
   REDIS_URL: urlWithProtocols(['redis:', 'rediss:'], 'redis://host:6379'),
   REDIS_KEY_PREFIX: z.preprocess(
@@ -62,11 +67,11 @@ const EnvSchema = z.object({
   TRUST_PROXY: booleanFlag,
   SESSION_TTL_HOURS: z.preprocess(
     emptyAsUnset,
-    z.coerce
-      .number({ message: 'must be a number of hours between 1 and 720' })
-      .int('must be a whole number of hours')
-      .min(1, 'must be at least 1 hour')
-      .max(720, 'must be at most 720 hours (30 days)')
+    z
+      .string()
+      .regex(/^\d+$/, 'must be a whole number of hours from 1 to 720')
+      .transform(Number)
+      .refine((hours) => hours >= 1 && hours <= 720, 'must be a whole number of hours from 1 to 720')
       .default(24),
   ),
   CLIENT_DIST: z.preprocess(emptyAsUnset, z.string().min(1).default(defaultClientDist)),
@@ -75,7 +80,8 @@ const EnvSchema = z.object({
 export type Config = {
   port: number;
   host: string;
-  publicUrl: string;
+  /** The address people use, when the operator set one; otherwise derived from the port. */
+  publicUrl: string | undefined;
   dataDir: string;
   databaseUrl: string | undefined;
   redisUrl: string | undefined;
@@ -106,12 +112,12 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     throw new ConfigError(`Invalid configuration: ${lines.join('; ')}.`);
   }
   const e = parsed.data;
-  const publicUrl = (e.PUBLIC_URL ?? `http://localhost:${e.PORT}`).replace(/\/+$/, '');
+  const publicUrl = e.PUBLIC_URL?.replace(/\/+$/, '');
   return {
     port: e.PORT,
     host: e.HOST,
     publicUrl,
-    dataDir: path.resolve(e.DATA_DIR),
+    dataDir: e.DATA_DIR === ':memory:' ? e.DATA_DIR : path.resolve(e.DATA_DIR),
     databaseUrl: e.DATABASE_URL,
     redisUrl: e.REDIS_URL,
     redisKeyPrefix: e.REDIS_KEY_PREFIX,
@@ -119,6 +125,6 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     trustProxy: e.TRUST_PROXY,
     sessionTtlHours: e.SESSION_TTL_HOURS,
     clientDist: path.resolve(e.CLIENT_DIST),
-    secureCookies: publicUrl.startsWith('https:'),
+    secureCookies: publicUrl?.startsWith('https:') ?? false,
   };
 }

@@ -1,6 +1,7 @@
 import { performance } from 'node:perf_hooks';
 import { buildApp } from './app.ts';
 import { ConfigError, loadConfig, type Config } from './config.ts';
+import { RedisUnreachable } from './redis.ts';
 
 const SHUTDOWN_DEADLINE_MS = 10_000;
 
@@ -31,7 +32,7 @@ try {
 
 const address = app.server.address();
 const port = typeof address === 'object' && address ? address.port : config.port;
-const publicUrl = process.env.PUBLIC_URL ? config.publicUrl : `http://localhost:${port}`;
+const publicUrl = config.publicUrl ?? `http://localhost:${port}`;
 const readyMs = Math.round(performance.now());
 app.log.info(
   { port, database: hearth.database.driver, realtime: config.redisUrl ? 'redis' : 'memory', readyMs },
@@ -80,8 +81,6 @@ function describeStartupError(error: unknown, cfg: Config): string {
   if (cfg.databaseUrl && (code === 'ECONNREFUSED' || code === 'ENOTFOUND')) {
     return 'the PostgreSQL server at DATABASE_URL cannot be reached.';
   }
-  if (cfg.redisUrl && String((error as Error)?.message).includes('ECONNREFUSED')) {
-    return 'the Redis server at REDIS_URL cannot be reached.';
-  }
+  if (error instanceof RedisUnreachable) return `${error.message}.`;
   return error instanceof Error ? error.message : String(error);
 }

@@ -1,5 +1,6 @@
 import type { FastifyBaseLogger } from 'fastify';
 import { createClient } from 'redis';
+import { withTimeout } from './lib/timeout.ts';
 
 function connectClient(url: string) {
   return createClient({
@@ -39,25 +40,39 @@ export async function openRedis(
       reported = false;
     });
   }
-  await Promise.all([pub.connect(), sub.connect()]);
+  try {
+    // The clients retry for ever by design; at start-up an unreachable Redis must stop Hearth.
+    await withTimeout(Promise.all([pub.connect(), sub.connect()]), 10_000, 'connecting to Redis');
+  } catch (error) {
+    destroyQuietly(pub, sub);
+    throw new RedisUnreachable(error);
+  }
   return {
     pub,
     sub,
     channelPrefix: `${options.keyPrefix}:socket.io`,
     async ping() {
       if (!pub.isReady || !sub.isReady) throw new Error('redis not ready');
-      await withTimeout(pub.ping(), 2000);
+      await withTimeout(pub.ping(), 2000, 'redis ping');
     },
     async close() {
-      await Promise.allSettled([pub.close(), sub.close()]);
+      // A close waits for Redis to answer; when it is down, give up and drop the connections.
+      await withTimeout(Promise.allSettled([pub.close(), sub.close()]), 2000, 'closing Redis').catch(() =>
+        destroyQuietly(pub, sub),
+      );
     },
   };
 }
 
-export function withTimeout<T>(promise: Promise<T>, ms: number): Promise<T> {
-  let timer: NodeJS.Timeout | undefined;
-  const timeout = new Promise<never>((_, reject) => {
-    timer = setTimeout(() => reject(new Error(`timed out after ${ms} ms`)), ms);
-  });
-  return Promise.race([promise, timeout]).finally(() => clearTimeout(timer));
+export class RedisUnreachable extends Error {
+  override name = 'RedisUnreachable';
+  constructor(cause: unknown) {
+    super('the Redis server at REDIS_URL cannot be reached', { cause });
+  }
+}
+
+function destroyQuietly(...clients: RedisClient[]): void {
+  for (const client of clients) {
+    if (client.isOpen) client.destroy();
+  }
 }

@@ -1,4 +1,5 @@
 import { eq } from 'drizzle-orm';
+import { io } from 'socket.io-client';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { accounts } from '../../server/src/db/schema.ts';
 import { createGroup, createOrganiser, inviteParticipant, newClientId, startSession } from '../support/factories.ts';
@@ -30,6 +31,32 @@ describe.each(modes)('who may do what, $name mode', (mode) => {
   afterAll(async () => {
     await node?.close();
     await place?.dispose();
+  });
+
+  it('refuses a socket handshake from another site’s page', async () => {
+    const foreign = io(node.url, {
+      transports: ['websocket'],
+      extraHeaders: { cookie: member.cookie, origin: 'https://elsewhere.example' },
+      reconnection: false,
+      forceNew: true,
+    });
+    const outcome = await new Promise<string>((resolve) => {
+      foreign.once('connect', () => resolve('connected'));
+      foreign.once('connect_error', () => resolve('refused'));
+    });
+    foreign.close();
+    expect(outcome).toBe('refused');
+    const same = io(node.url, {
+      transports: ['websocket'],
+      extraHeaders: { cookie: member.cookie, origin: node.url },
+      reconnection: false,
+      forceNew: true,
+    });
+    await new Promise<void>((resolve, reject) => {
+      same.once('connect', () => resolve());
+      same.once('connect_error', reject);
+    });
+    same.close();
   });
 
   it('refuses the socket handshake without a valid session', async () => {
@@ -102,7 +129,7 @@ describe.each(modes)('who may do what, $name mode', (mode) => {
     socket.close();
   });
 
-  it('refuses reused, expired-looking and unknown invites alike', async () => {
+  it('refuses an unknown invite, a redeem without an account, and a second membership', async () => {
     const invite = (await organiser.post(`/api/groups/${groupId}/invites`, {})).json;
     const preview = await new HttpClient(node.url).post('/api/invites/preview', { code: invite.code });
     expect(preview.json).toMatchObject({ groupName: expect.any(String) });

@@ -1,9 +1,11 @@
 import { randomUUID } from 'node:crypto';
 import { limits } from '@hearth/shared';
 import { ApiErrorSchema } from '@hearth/shared';
-import { count } from 'drizzle-orm';
+import { count, is } from 'drizzle-orm';
+import { PgTable } from 'drizzle-orm/pg-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { groups, messages, sessions } from '../../server/src/db/schema.ts';
+import * as schema from '../../server/src/db/schema.ts';
+import { messages } from '../../server/src/db/schema.ts';
 import { createGroup, createOrganiser, inviteParticipant, newClientId, startSession } from '../support/factories.ts';
 import { startNode, type Node } from '../support/hearth.ts';
 import { HttpClient } from '../support/http.ts';
@@ -171,17 +173,15 @@ describe.each(modes)('bad input, $name mode', (mode) => {
       expect(nowhere.json.code).toBe('not_found');
     });
 
-    it('never answers with a stack trace or SQL', async () => {
-      const res = await organiser.post('/api/groups', { name: 5, pseudonym: ['x'] });
-      expect(res.text).not.toMatch(/at .*\.ts:\d+|select |insert |stack/i);
-    });
   });
 
   async function tableCounts() {
     const db = node.database.db;
-    const [g] = await db.select({ n: count() }).from(groups);
-    const [s] = await db.select({ n: count() }).from(sessions);
-    const [m] = await db.select({ n: count() }).from(messages);
-    return { groups: g!.n, sessions: s!.n, messages: m!.n };
+    const counts: Record<string, number> = {};
+    for (const [name, table] of Object.entries(schema)) {
+      if (!is(table, PgTable)) continue;
+      counts[name] = (await db.select({ n: count() }).from(table))[0]!.n;
+    }
+    return counts;
   }
 });

@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createGroup, createOrganiser, newClientId, password, startSession } from '../support/factories.ts';
+import { createGroup, newClientId, password, startSession } from '../support/factories.ts';
 import { startNode, type Node } from '../support/hearth.ts';
 import { HttpClient } from '../support/http.ts';
 import { modes, type Provisioned } from '../support/modes.ts';
@@ -20,7 +20,9 @@ describe.each(modes)('nothing confidential in the logs, $name mode', (mode) => {
   });
 
   it('logs no message text, pseudonym, username, password, cookie or token', async () => {
-    const organiser = await createOrganiser(node);
+    const setupToken = (await node.services.accounts.issueSetupToken())!;
+    const organiser = new HttpClient(node.url);
+    expect((await organiser.post('/api/setup', { token: setupToken, username: 'lead_person', password })).status).toBe(201);
     const group = await createGroup(organiser);
     const session = await startSession(organiser, group.id);
     const invite = (await organiser.post(`/api/groups/${group.id}/invites`, {})).json;
@@ -51,10 +53,27 @@ describe.each(modes)('nothing confidential in the logs, $name mode', (mode) => {
     const forbidden = [
       ...Object.values(secrets),
       password,
+      setupToken,
       invite.code,
       participant.cookie.split('=')[1]!,
       organiser.cookie.split('=')[1]!,
     ];
     for (const secret of forbidden) expect(logs, secret).not.toContain(secret);
+  });
+
+  it('answers an unexpected failure with a generic error, and logs its type and code only', async () => {
+    const organiser = new HttpClient(node.url);
+    const login = await organiser.post('/api/auth/login', { username: 'lead_person', password });
+    expect(login.status).toBe(200);
+    // The database going away mid-flight is the most likely unexpected failure.
+    await node.database.close();
+    const before = node.logs.lines.length;
+    const res = await organiser.post('/api/groups', { name: 'Sunday group', pseudonym: 'Lead Sunday' });
+    expect(res.status).toBe(500);
+    expect(res.json).toEqual({ code: 'internal', message: 'Something went wrong on our side. Please try again.' });
+    const logged = node.logs.lines.slice(before).map((line) => JSON.parse(line));
+    const failure = logged.find((entry) => entry.msg === 'request failed');
+    expect(failure.err).toEqual({ type: expect.any(String) });
+    expect(node.logs.text).not.toMatch(/Sunday|select |insert /i);
   });
 });

@@ -1,6 +1,7 @@
 import { eq } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { messages } from '../../server/src/db/schema.ts';
+import pg from 'pg';
+import { messages, sessions } from '../../server/src/db/schema.ts';
 import { createGroup, inviteParticipant, newClientId, startSession } from '../support/factories.ts';
 import { startNode, type Node } from '../support/hearth.ts';
 import { HttpClient } from '../support/http.ts';
@@ -157,6 +158,33 @@ describe.each(modes)('the thin path, $name mode', (mode) => {
     expect(third).toEqual(unwrap(first));
     const rows = await nodeA.database.db.select().from(messages).where(eq(messages.clientId, clientId));
     expect(rows).toHaveLength(1);
+  });
+
+  // Holding a row lock from a second connection needs PostgreSQL: PGlite has one connection.
+  if (mode.name === 'services') it('does not acknowledge a send before it can commit', async () => {
+    const socket = await socketOf(nodeA, participant);
+    unwrap(await command(socket, 'room:join', { sessionId, afterSeq: 3 }));
+    // Another connection holds the room's counter row, so the send cannot commit yet.
+    const blocker = new pg.Client({ connectionString: place.databaseUrl });
+    await blocker.connect();
+    await blocker.query('begin');
+    await blocker.query('select 1 from sessions where id = $1 for update', [sessionId]);
+    const clientId = newClientId();
+    let acknowledged = false;
+    const ack = command(socket, 'message:send', { sessionId, clientId, text: 'Held back.' }).then((reply) => {
+      acknowledged = true;
+      return reply;
+    });
+    await new Promise((resolve) => setTimeout(resolve, 700));
+    expect(acknowledged).toBe(false);
+    await blocker.query('rollback');
+    await blocker.end();
+    const stored = unwrap(await ack);
+    const rows = await nodeA.database.db.select().from(messages).where(eq(messages.clientId, clientId));
+    expect(rows.map((row) => row.seq)).toEqual([stored.seq]);
+    // Leave the conversation as the next tests expect it.
+    await nodeA.database.db.delete(messages).where(eq(messages.id, stored.id));
+    await nodeA.database.db.update(sessions).set({ lastSeq: 3 }).where(eq(sessions.id, sessionId));
   });
 
   it('gives a reloading client everything after its last sequence number', async () => {

@@ -1,6 +1,7 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { createServer } from 'node:net';
 import { createClient } from 'redis';
+import { withTimeout } from '../../server/src/lib/timeout.ts';
 
 async function freePort(): Promise<number> {
   return new Promise((resolve, reject) => {
@@ -27,9 +28,11 @@ export async function ownRedis() {
     });
     const probe = createClient({ url: `redis://127.0.0.1:${port}`, socket: { reconnectStrategy: 50 } });
     probe.on('error', () => {});
-    await probe.connect();
-    await probe.ping();
-    await probe.close();
+    try {
+      await withTimeout(probe.connect().then(() => probe.ping()), 10_000, `redis-server on port ${port}`);
+    } finally {
+      if (probe.isOpen) probe.destroy();
+    }
   }
 
   async function stop() {

@@ -3,14 +3,23 @@ import { fileURLToPath } from 'node:url';
 import { sql } from 'drizzle-orm';
 import type { PgDatabase, PgQueryResultHKT } from 'drizzle-orm/pg-core';
 import type { FastifyBaseLogger } from 'fastify';
+import { withTimeout } from '../lib/timeout.ts';
 import * as schema from './schema.ts';
 
 export type Db = PgDatabase<PgQueryResultHKT, typeof schema>;
 
+/** What services need of the database: queries, and transactions done safely. */
+export type Store = Pick<Database, 'db' | 'transaction'>;
+
 export type Database = {
   db: Db;
   driver: 'pglite' | 'pg';
-  /** Throws when the database does not answer. */
+  /**
+   * Runs `work` in one transaction. On PostgreSQL a client whose BEGIN, COMMIT or ROLLBACK
+   * failed is destroyed rather than returned to the pool.
+   */
+  transaction<T>(work: (tx: Db) => Promise<T>): Promise<T>;
+  /** Throws when the database does not answer within two seconds. */
   ping(): Promise<void>;
   close(): Promise<void>;
 };
@@ -47,14 +56,41 @@ async function openPostgres(url: string, log: FastifyBaseLogger): Promise<Opened
   const { drizzle } = await import('drizzle-orm/node-postgres');
   const { migrate } = await import('drizzle-orm/node-postgres/migrator');
   const pool = new pg.Pool({ connectionString: url, max: 10, connectionTimeoutMillis: 5000 });
-  // An idle client that loses its connection emits 'error'; unheard, it would end the process.
-  pool.on('error', (error) => log.warn({ err: errorSummary(error) }, 'idle database client failed'));
+  const lostConnection = (error: Error) =>
+    log.warn({ err: errorSummary(error) }, 'database connection lost');
+  // A client that loses its connection emits 'error'; unheard, that ends the process. The pool
+  // listens only while a client is idle, so every client gets a listener of its own too.
+  pool.on('error', lostConnection);
+  pool.on('connect', (client) => client.on('error', lostConnection));
   const db = drizzle(pool, { schema });
+  let ended = false;
   return {
     db,
     driver: 'pg',
+    async transaction(work) {
+      const client = await pool.connect();
+      let broken: Error | undefined;
+      const control = (statement: string) =>
+        client.query(statement).catch((error: Error) => {
+          broken = error;
+          throw error;
+        });
+      try {
+        await control('begin');
+        try {
+          const result = await work(drizzle(client, { schema }));
+          await control('commit');
+          return result;
+        } catch (error) {
+          if (!broken) await control('rollback').catch(() => {});
+          throw error;
+        }
+      } finally {
+        client.release(broken);
+      }
+    },
     async ping() {
-      await db.execute(sql`select 1`);
+      await withTimeout(db.execute(sql`select 1`), 2000, 'database ping');
     },
     async migrate() {
       const client = await pool.connect();
@@ -70,6 +106,8 @@ async function openPostgres(url: string, log: FastifyBaseLogger): Promise<Opened
       }
     },
     async close() {
+      if (ended) return;
+      ended = true;
       await pool.end();
     },
   };
@@ -90,8 +128,9 @@ async function openPglite(dataDir: string): Promise<Opened> {
   return {
     db,
     driver: 'pglite',
+    transaction: (work) => db.transaction(work),
     async ping() {
-      await db.execute(sql`select 1`);
+      await withTimeout(db.execute(sql`select 1`), 2000, 'database ping');
     },
     async migrate() {
       await migrate(db, { migrationsFolder });
@@ -102,7 +141,7 @@ async function openPglite(dataDir: string): Promise<Opened> {
   };
 }
 
-/** What of a database error may be logged: its code and class, never its parameters. */
+/** What of a database error may be logged: its class and code, never its message or values. */
 export function errorSummary(error: unknown): { type: string; code?: string } {
   if (error instanceof Error) {
     const code = pgErrorCode(error);
@@ -113,20 +152,18 @@ export function errorSummary(error: unknown): { type: string; code?: string } {
 
 /** The PostgreSQL error code of a failed query, on either driver. */
 export function pgErrorCode(error: unknown): string | undefined {
-  const candidates = [error, (error as { cause?: unknown })?.cause];
-  for (const candidate of candidates) {
-    const code = (candidate as { code?: unknown })?.code;
-    if (typeof code === 'string') return code;
-  }
-  return undefined;
+  return causeField(error, 'code');
 }
 
 /** The constraint a failed query broke, on either driver. */
 export function pgConstraint(error: unknown): string | undefined {
-  const candidates = [error, (error as { cause?: unknown })?.cause];
-  for (const candidate of candidates) {
-    const name = (candidate as { constraint?: unknown })?.constraint;
-    if (typeof name === 'string') return name;
+  return causeField(error, 'constraint');
+}
+
+function causeField(error: unknown, field: 'code' | 'constraint'): string | undefined {
+  for (const candidate of [error, (error as { cause?: unknown })?.cause]) {
+    const value = (candidate as Record<string, unknown> | undefined)?.[field];
+    if (typeof value === 'string') return value;
   }
   return undefined;
 }

@@ -1,3 +1,4 @@
+import type { Readiness } from '@hearth/shared';
 import type { FastifyPluginAsync } from 'fastify';
 
 type Check = () => Promise<void>;
@@ -24,8 +25,7 @@ export const healthRoutes: FastifyPluginAsync<{ checks: Record<string, Check> }>
       }),
     );
     const ready = entries.every(([, state]) => state === 'ok');
-    return reply
-      .code(ready ? 200 : 503)
-      .send({ status: ready ? 'ready' : 'degraded', checks: Object.fromEntries(entries) });
+    const body: Readiness = { status: ready ? 'ready' : 'degraded', checks: Object.fromEntries(entries) };
+    return reply.code(ready ? 200 : 503).send(body);
   });
 };

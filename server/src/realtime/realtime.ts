@@ -1,14 +1,45 @@
 import { createAdapter } from '@socket.io/redis-adapter';
 import type { FastifyInstance } from 'fastify';
+import type { IncomingMessage } from 'node:http';
 import { Server } from 'socket.io';
 import type { AccountsService } from '../modules/accounts/service.ts';
 import { SESSION_COOKIE } from '../http/session-cookie.ts';
+import { withTimeout } from '../lib/timeout.ts';
 import type { RedisConnection } from '../redis.ts';
 import { createEventRouter } from './router.ts';
 import { channels, type HearthServer } from './types.ts';
 
-/** Socket payloads are small JSON commands; anything larger is refused by the transport. */
+/**
+ * Socket payloads are small JSON commands. socket.io closes a connection that sends a larger
+ * frame; the client reconnects and nothing else in the room is affected.
+ */
 const MAX_PAYLOAD_BYTES = 64 * 1024;
+const DRAIN_DEADLINE_MS = 5000;
+
+type Refusal = Error & { data?: unknown };
+
+function refusal(code: string, message: string): Refusal {
+  const error: Refusal = new Error(code);
+  error.data = { code, message };
+  return error;
+}
+
+/**
+ * A browser always sends Origin on a websocket or XHR; it must be this deployment's, or a page
+ * elsewhere could open a socket with the person's cookie. Clients that are not browsers send
+ * none and authenticate like any other.
+ */
+function sameOrigin(request: IncomingMessage, publicUrl: string | undefined): boolean {
+  const origin = request.headers.origin;
+  if (!origin) return true;
+  try {
+    const from = new URL(origin);
+    if (publicUrl && from.origin === new URL(publicUrl).origin) return true;
+    return from.host === request.headers.host;
+  } catch {
+    return false;
+  }
+}
 
 /**
  * socket.io on Fastify's own HTTP server. Connections are authenticated with the same session
@@ -16,12 +47,18 @@ const MAX_PAYLOAD_BYTES = 64 * 1024;
  */
 export function createRealtime(
   app: FastifyInstance,
-  deps: { accounts: AccountsService; redis: RedisConnection | null },
+  deps: { accounts: AccountsService; redis: RedisConnection | null; publicUrl: string | undefined },
 ) {
+  let draining = false;
   const io: HearthServer = new Server(app.server, {
     path: '/socket.io',
     serveClient: false,
     maxHttpBufferSize: MAX_PAYLOAD_BYTES,
+    allowRequest: (request, callback) => {
+      if (draining) return callback('Hearth is restarting', false);
+      if (!sameOrigin(request, deps.publicUrl)) return callback('Origin not allowed', false);
+      callback(null, true);
+    },
   });
   if (deps.redis) {
     io.adapter(createAdapter(deps.redis.pub, deps.redis.sub, { key: deps.redis.channelPrefix }));
@@ -32,21 +69,28 @@ export function createRealtime(
     deps.accounts
       .authenticate(cookies[SESSION_COOKIE])
       .then((actor) => {
-        if (!actor) {
-          const refusal = new Error('unauthenticated') as Error & { data?: unknown };
-          refusal.data = { code: 'unauthenticated', message: 'Please log in to continue.' };
-          return next(refusal);
-        }
+        if (!actor) return next(refusal('unauthenticated', 'Please log in to continue.'));
         socket.data.actor = actor;
         socket.data.rooms = new Map();
         next();
       })
       .catch((error: unknown) => {
         app.log.error({ err: { type: (error as Error)?.name } }, 'socket authentication failed');
-        const refusal = new Error('unavailable') as Error & { data?: unknown };
-        refusal.data = { code: 'unavailable', message: 'Hearth cannot check your login right now.' };
-        next(refusal);
+        next(refusal('unavailable', 'Hearth cannot check your login right now.'));
       });
+  });
+
+  // socket.io answers its HTTP requests before Fastify sees them, but only on the server it was
+  // given. With HOST=localhost Fastify also listens on a second address and forwards only
+  // upgrades from it; long-polling requests arriving there are handed over here.
+  app.route({
+    method: ['GET', 'POST'],
+    url: '/socket.io/',
+    onRequest: async (request, reply) => {
+      reply.hijack();
+      io.engine.handleRequest(request.raw, reply.raw);
+    },
+    handler: async () => undefined,
   });
 
   const router = createEventRouter(app.log);
@@ -58,8 +102,15 @@ export function createRealtime(
   });
 
   app.addHook('preClose', async () => {
-    // Only this node's sockets: with Redis, io.disconnectSockets() would reach every node.
-    io.local.disconnectSockets(true);
+    // Refuse new connections, then close this node's transports: clients see a dropped
+    // connection and reconnect, through the load balancer, to a node that is up. Sends already
+    // under way still commit before the database closes; their senders resend with the same
+    // client id and get the stored message back.
+    draining = true;
+    io.engine.close();
+    await withTimeout(router.drain(), DRAIN_DEADLINE_MS, 'draining socket commands').catch((error: Error) =>
+      app.log.warn({ err: { type: error.name } }, 'some socket commands were still running at shutdown'),
+    );
   });
 
   return { io, router };

@@ -15,13 +15,22 @@ type Handler<E extends ClientCommandName> = (
 
 type AnyHandler = (context: CommandContext, payload: unknown) => Promise<unknown>;
 
+const loginEnded: ApiError = {
+  code: 'unauthenticated',
+  message: 'Your login has ended. Please log in again.',
+};
+
+export type EventRouter = ReturnType<typeof createEventRouter>;
+
 /**
  * The one way a socket command reaches a handler: its payload is parsed with the shared schema
  * first, and every outcome, including a bad payload, an unknown event and a failure, is
- * answered through the acknowledgement. Nothing here disconnects the socket.
+ * answered through the acknowledgement. Nothing here disconnects the socket, except a login
+ * that has ended.
  */
 export function createEventRouter(log: FastifyBaseLogger) {
   const handlers = new Map<string, AnyHandler>();
+  const inFlight = new Set<Promise<unknown>>();
 
   async function dispatch(
     event: string,
@@ -30,7 +39,11 @@ export function createEventRouter(log: FastifyBaseLogger) {
   ): Promise<Ack<unknown>> {
     const handler = handlers.get(event);
     if (!handler) {
-      return failure({ code: 'unknown_event', message: `Hearth does not know the event "${event.slice(0, 64)}".` });
+      return failure({ code: 'unknown_event', message: 'Hearth does not know this event.' });
+    }
+    if (context.socket.data.actor.loginExpiresAt.getTime() <= Date.now()) {
+      setImmediate(() => context.socket.disconnect(true));
+      return failure(loginEnded);
     }
     const schema = clientCommands[event as ClientCommandName].payload;
     const parsed = schema.safeParse(args[0]);
@@ -55,13 +68,20 @@ export function createEventRouter(log: FastifyBaseLogger) {
       socket.onAny((event: string, ...args: unknown[]) => {
         const last = args.at(-1);
         const ack = typeof last === 'function' ? (args.pop() as (response: Ack<unknown>) => void) : null;
-        void dispatch(event, args, { socket, io }).then((response) => {
+        const work = dispatch(event, args, { socket, io }).then((response) => {
           if (ack) ack(response);
           else if (!response.ok) {
             socket.emit('command:rejected', { event: event.slice(0, 64), error: response.error });
           }
         });
+        inFlight.add(work);
+        void work.finally(() => inFlight.delete(work));
       });
+    },
+
+    /** Resolves once every command under way has been answered (used when shutting down). */
+    async drain(): Promise<void> {
+      while (inFlight.size > 0) await Promise.allSettled([...inFlight]);
     },
   };
 }

@@ -1,11 +1,11 @@
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import {
+  EmptyRequestSchema,
   LoginRequestSchema,
   MeSchema,
   SetupRequestSchema,
   SetupStatusSchema,
 } from '@hearth/shared';
-import { z } from 'zod';
 import type { Config } from '../../config.ts';
 import { requireActor } from '../../http/authentication.ts';
 import { clearSessionCookie, setSessionCookie } from '../../http/session-cookie.ts';
@@ -42,7 +42,7 @@ export const accountRoutes: FastifyPluginAsyncZod<{
 
   app.post(
     '/api/auth/logout',
-    { schema: { body: z.object({}).optional() } },
+    { schema: { body: EmptyRequestSchema } },
     async (request, reply) => {
       if (request.actor) {
         await accounts.logout(request.actor.authSessionId);

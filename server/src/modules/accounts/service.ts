@@ -1,7 +1,7 @@
 import { hash, verify } from '@node-rs/argon2';
 import type { Me } from '@hearth/shared';
 import { and, count, eq, gt, sql } from 'drizzle-orm';
-import type { Db } from '../../db/database.ts';
+import type { Db, Store } from '../../db/database.ts';
 import { pgErrorCode } from '../../db/database.ts';
 import { accounts, authSessions, setupTokens } from '../../db/schema.ts';
 import { hashToken, randomToken } from '../../crypto/tokens.ts';
@@ -13,6 +13,8 @@ export type Actor = {
   username: string;
   isOrganiser: boolean;
   authSessionId: string;
+  /** When this login ends; a socket opened with it stops being served then. */
+  loginExpiresAt: Date;
 };
 
 export type PasswordHashing = { memoryCost: number; timeCost: number; parallelism: number };
@@ -35,10 +37,14 @@ export function toMe(account: Pick<AccountRow, 'id' | 'username' | 'isOrganiser'
 
 export type AccountsService = ReturnType<typeof createAccountsService>;
 
+/** Taken while the first organiser is created, so two setup links cannot both succeed. */
+const SETUP_LOCK_KEY = 0x4865_6173; // "Heas"
+
 export function createAccountsService(
-  db: Db,
+  store: Store,
   options: { sessionTtlHours: number; passwordHashing: PasswordHashing },
 ) {
+  const { db } = store;
   const hashPassword = (password: string) => hash(password, options.passwordHashing);
   // Verifying against a real hash when the username is unknown keeps both answers equally slow.
   const decoyHash = hashPassword(randomToken());
@@ -50,13 +56,12 @@ export function createAccountsService(
 
   async function insertAccount(
     executor: Db,
-    input: { username: string; password: string; isOrganiser: boolean },
+    input: { username: string; passwordHash: string; isOrganiser: boolean },
   ): Promise<AccountRow> {
-    const passwordHash = await hashPassword(input.password);
     try {
       const [row] = await executor
         .insert(accounts)
-        .values({ username: input.username, passwordHash, isOrganiser: input.isOrganiser })
+        .values({ username: input.username, passwordHash: input.passwordHash, isOrganiser: input.isOrganiser })
         .returning();
       return row!;
     } catch (error) {
@@ -79,6 +84,7 @@ export function createAccountsService(
 
   return {
     accountCount,
+    hashPassword,
 
     /**
      * While no account exists, makes a one-time token for the setup link and returns it;
@@ -103,7 +109,9 @@ export function createAccountsService(
         'setup_unavailable',
         'This setup link is no longer valid. Hearth may already be set up: try logging in.',
       );
-      return db.transaction(async (tx) => {
+      const passwordHash = await hashPassword(input.password);
+      return store.transaction(async (tx) => {
+        await tx.execute(sql`select pg_advisory_xact_lock(${SETUP_LOCK_KEY})`);
         // Consuming the token inside the transaction lets exactly one request use it.
         const consumed = await tx
           .delete(setupTokens)
@@ -114,7 +122,7 @@ export function createAccountsService(
         if (consumed.length === 0) throw unavailable;
         const [existing] = await tx.select({ n: count() }).from(accounts);
         if ((existing?.n ?? 0) > 0) throw unavailable;
-        const account = await insertAccount(tx, { ...input, isOrganiser: true });
+        const account = await insertAccount(tx, { username: input.username, passwordHash, isOrganiser: true });
         await tx.delete(setupTokens);
         const token = await startSession(tx, account.id);
         return { me: toMe(account), token };
@@ -122,7 +130,7 @@ export function createAccountsService(
     },
 
     /** Creates a participant's account inside the caller's transaction and logs it in. */
-    async register(executor: Db, input: { username: string; password: string }) {
+    async register(executor: Db, input: { username: string; passwordHash: string }) {
       const account = await insertAccount(executor, { ...input, isOrganiser: false });
       const token = await startSession(executor, account.id);
       return { me: toMe(account), token };
@@ -150,6 +158,7 @@ export function createAccountsService(
           accountId: accounts.id,
           username: accounts.username,
           isOrganiser: accounts.isOrganiser,
+          loginExpiresAt: authSessions.expiresAt,
         })
         .from(authSessions)
         .innerJoin(accounts, eq(accounts.id, authSessions.accountId))

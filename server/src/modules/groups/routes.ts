@@ -1,6 +1,8 @@
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import {
   CreateGroupRequestSchema,
+  EmptyRequestSchema,
+  GroupParamsSchema,
   GroupListSchema,
   GroupSchema,
   InvitePreviewRequestSchema,
@@ -9,13 +11,10 @@ import {
   RedeemInviteRequestSchema,
   RedeemInviteResultSchema,
 } from '@hearth/shared';
-import { z } from 'zod';
 import type { Config } from '../../config.ts';
 import { requireActor } from '../../http/authentication.ts';
 import { setSessionCookie } from '../../http/session-cookie.ts';
 import type { GroupsService } from './service.ts';
-
-export const GroupParamsSchema = z.object({ groupId: z.uuid() });
 
 export const groupRoutes: FastifyPluginAsyncZod<{ groups: GroupsService; config: Config }> = async (
   app,
@@ -39,7 +38,7 @@ export const groupRoutes: FastifyPluginAsyncZod<{ groups: GroupsService; config:
     {
       schema: {
         params: GroupParamsSchema,
-        body: z.object({}).optional(),
+        body: EmptyRequestSchema,
         response: { 201: InviteSchema },
       },
     },

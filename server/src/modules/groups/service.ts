@@ -1,6 +1,6 @@
 import type { CreateGroupRequest, Group, GroupRole, RedeemInviteRequest } from '@hearth/shared';
 import { and, asc, eq, gt, isNull, sql } from 'drizzle-orm';
-import type { Db } from '../../db/database.ts';
+import type { Db, Store } from '../../db/database.ts';
 import { pgConstraint, pgErrorCode } from '../../db/database.ts';
 import { groups, invites, memberships } from '../../db/schema.ts';
 import { hashToken, randomToken } from '../../crypto/tokens.ts';
@@ -35,7 +35,8 @@ function membershipConflict(error: unknown): AppError | null {
 
 export type GroupsService = ReturnType<typeof createGroupsService>;
 
-export function createGroupsService(db: Db, accounts: AccountsService) {
+export function createGroupsService(store: Store, accounts: AccountsService) {
+  const { db } = store;
   async function addMember(
     executor: Db,
     input: { groupId: string; accountId: string; role: GroupRole; pseudonym: string; username: string },
@@ -129,7 +130,7 @@ export function createGroupsService(db: Db, accounts: AccountsService) {
       if (!can(rolesOf(actor, null), 'group.create')) {
         throw new AppError('forbidden', 'Only organisers can create groups.');
       }
-      return db.transaction(async (tx) => {
+      return store.transaction(async (tx) => {
         const [group] = await tx
           .insert(groups)
           .values({ name: input.name, description: input.description, createdBy: actor.accountId })
@@ -168,9 +169,13 @@ export function createGroupsService(db: Db, accounts: AccountsService) {
       if (!actor && !input.account) {
         throw new AppError('invalid_input', 'account: Choose a username and a password to join.');
       }
-      return db.transaction(async (tx) => {
+      // Hashing is slow on purpose: done before the transaction, it holds no connection or lock.
+      const newAccount = input.account
+        ? { username: input.account.username, passwordHash: await accounts.hashPassword(input.account.password) }
+        : null;
+      return store.transaction(async (tx) => {
         const { group } = await findInvite(tx, input.code);
-        const registered = actor ? null : await accounts.register(tx, input.account!);
+        const registered = actor ? null : await accounts.register(tx, newAccount!);
         const accountId = actor?.accountId ?? registered!.me.id;
         const username = actor?.username ?? registered!.me.username;
         const membership = await addMember(tx, {

@@ -1,7 +1,7 @@
 import type { CommandPayload, Member, Message } from '@hearth/shared';
 import { limits } from '@hearth/shared';
 import { and, asc, eq, gt, sql } from 'drizzle-orm';
-import type { Db } from '../../db/database.ts';
+import type { Store } from '../../db/database.ts';
 import { groups, memberships, messages, sessions } from '../../db/schema.ts';
 import { AppError, notFound } from '../../errors.ts';
 import { can, rolesOf } from '../../policy.ts';
@@ -37,7 +37,8 @@ function toMessage(row: MessageRow, author: Member): Message {
 
 export type RoomsService = ReturnType<typeof createRoomsService>;
 
-export function createRoomsService(db: Db) {
+export function createRoomsService(store: Store) {
+  const { db } = store;
   async function findSent(sessionId: string, author: Member, clientId: string) {
     const [row] = await db
       .select()
@@ -97,11 +98,9 @@ export function createRoomsService(db: Db) {
       const page = rows.slice(0, limits.catchUpPageSize).map(({ message, author }) =>
         toMessage(message, { memberId: author.id, pseudonym: author.pseudonym, role: author.role }),
       );
-      const [room] = await db
-        .select({ lastSeq: sessions.lastSeq })
-        .from(sessions)
-        .where(eq(sessions.id, sessionId));
-      return { messages: page, hasMore: rows.length > limits.catchUpPageSize, lastSeq: room?.lastSeq ?? 0 };
+      // Read from the page itself: a counter read separately could run ahead of what was sent.
+      const lastSeq = page.at(-1)?.seq ?? afterSeq;
+      return { messages: page, hasMore: rows.length > limits.catchUpPageSize, lastSeq };
     },
 
     /**
@@ -115,7 +114,7 @@ export function createRoomsService(db: Db) {
       const earlier = await findSent(input.sessionId, author, input.clientId);
       if (earlier) return { message: earlier, created: false };
       try {
-        const row = await db.transaction(async (tx) => {
+        const row = await store.transaction(async (tx) => {
           // Taking the room's counter row lock first orders concurrent sends by commit.
           const [room] = await tx
             .update(sessions)

@@ -1,7 +1,11 @@
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
-import { CreateSessionRequestSchema, SessionListSchema, SessionSchema } from '@hearth/shared';
+import {
+  CreateSessionRequestSchema,
+  GroupParamsSchema,
+  SessionListSchema,
+  SessionSchema,
+} from '@hearth/shared';
 import { requireActor } from '../../http/authentication.ts';
-import { GroupParamsSchema } from '../groups/routes.ts';
 import type { SessionsService } from './service.ts';
 
 export const sessionRoutes: FastifyPluginAsyncZod<{ sessions: SessionsService }> = async (

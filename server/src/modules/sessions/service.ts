@@ -1,6 +1,6 @@
 import type { CreateSessionRequest, Session } from '@hearth/shared';
 import { asc, eq } from 'drizzle-orm';
-import type { Db } from '../../db/database.ts';
+import type { Store } from '../../db/database.ts';
 import { sessions } from '../../db/schema.ts';
 import type { Actor } from '../accounts/service.ts';
 import type { GroupsService } from '../groups/service.ts';
@@ -20,7 +20,7 @@ export function toSession(row: SessionRow): Session {
 
 export type SessionsService = ReturnType<typeof createSessionsService>;
 
-export function createSessionsService(db: Db, groups: GroupsService) {
+export function createSessionsService({ db }: Store, groups: GroupsService) {
   return {
     async list(actor: Actor, groupId: string): Promise<Session[]> {
       await groups.access(actor, groupId, 'session.list');
