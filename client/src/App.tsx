@@ -10,7 +10,7 @@ import { SetupPage } from './pages/SetupPage.tsx';
 
 function NotFound() {
   return (
-    <Page title="Page not found">
+    <Page title="Not found">
       <PageHeading>We could not find that page</PageHeading>
       <p>
         The address may be mistyped, or the page may have moved.{' '}

@@ -67,7 +67,21 @@ function AppHeader() {
   );
 }
 
-export function Page({ title, children }: { title: string; children: ReactNode }) {
+/**
+ * Only generic words: a tab title outlives the page in browser history, and on a shared device a
+ * group's name or a session's title there could tell someone more than the person wants.
+ */
+export type PageTitle =
+  | 'Groups'
+  | 'Group'
+  | 'Log in'
+  | 'Set up'
+  | 'Invitation'
+  | 'Loading'
+  | 'Error'
+  | 'Not found';
+
+export function Page({ title, children }: { title: PageTitle; children: ReactNode }) {
   return (
     <>
       <title>{`${title} · Hearth`}</title>
@@ -116,8 +130,13 @@ export function Redirect({ to }: { to: string }) {
   return null;
 }
 
+/**
+ * The return address goes into a query string, which servers and proxies log, so the fragment
+ * (where Hearth keeps one-time codes) is left out of it.
+ */
 export function loginPathFor(href: string): string {
-  return href === '/' ? '/login' : `/login?next=${encodeURIComponent(href)}`;
+  const path = href.split('#', 1)[0] ?? '/';
+  return path === '/' ? '/login' : `/login?next=${encodeURIComponent(path)}`;
 }
 
 /** Renders its children only for a logged-in person; everyone else is sent to log in first. */
@@ -133,7 +152,7 @@ export function RequireAuth({ children }: { children: (me: Me) => ReactNode }) {
       );
     case 'error':
       return (
-        <Page title="Something went wrong">
+        <Page title="Error">
           <LoadError error={state.error} onRetry={retry} />
         </Page>
       );

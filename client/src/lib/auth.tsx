@@ -10,6 +10,7 @@ import {
 } from 'react';
 import type { Me } from '@hearth/shared';
 import { api, toApiRequestError, type ApiRequestError } from './api.ts';
+import { forgetInviteCode } from './inviteCode.ts';
 
 export type AuthState =
   | { status: 'loading' }
@@ -53,6 +54,9 @@ export function AuthProvider({ children }: { children: ReactNode }) {
 
   const setMe = useCallback((me: Me | null) => {
     decided.current = true;
+    // An invite kept for after logging in belongs to whoever was about to use it, not to the
+    // next person on this device.
+    if (!me) forgetInviteCode();
     setState(me ? { status: 'signedIn', me } : { status: 'signedOut' });
   }, []);
 

@@ -77,6 +77,9 @@ export function GroupPage({ groupId, me }: { groupId: string; me: Me }) {
 
   const { group, sessions } = data.state.data;
   const canLead = isFacilitatorRole(group.myRole) || me.isOrganiser;
+  // The server lets only the group's own people into its rooms; an organiser who is not one of
+  // them runs the group from here but does not read what is said in it.
+  const canEnter = group.myRole !== null;
 
   function addSession(session: Session) {
     data.update((current) => ({
@@ -86,7 +89,7 @@ export function GroupPage({ groupId, me }: { groupId: string; me: Me }) {
   }
 
   return (
-    <Page title={group.name}>
+    <Page title="Group">
       <p className="breadcrumb">
         <Link to="/">Your groups</Link>
       </p>
@@ -97,11 +100,11 @@ export function GroupPage({ groupId, me }: { groupId: string; me: Me }) {
         {group.myPseudonym ? `, named ${group.myPseudonym}` : ''}.
       </p>
 
-      <SessionsSection sessions={sessions} />
+      <SessionsSection sessions={sessions} canEnter={canEnter} />
 
       {canLead && (
         <>
-          <StartSessionForm groupId={group.id} onStarted={addSession} />
+          <StartSessionForm groupId={group.id} canEnter={canEnter} onStarted={addSession} />
           <InviteSection groupId={group.id} />
         </>
       )}
@@ -109,12 +112,23 @@ export function GroupPage({ groupId, me }: { groupId: string; me: Me }) {
   );
 }
 
-function SessionsSection({ sessions }: { sessions: readonly Session[] }) {
+function SessionsSection({
+  sessions,
+  canEnter,
+}: {
+  sessions: readonly Session[];
+  canEnter: boolean;
+}) {
   const headingId = useId();
   const idPrefix = useId();
   return (
     <section className="section" aria-labelledby={headingId}>
       <h2 id={headingId}>Sessions</h2>
+      {!canEnter && (
+        <p className="meta">
+          Rooms are for the group’s members and facilitators.
+        </p>
+      )}
       {sessions.length === 0 ? (
         <p className="empty">There are no sessions yet.</p>
       ) : (
@@ -138,7 +152,7 @@ function SessionsSection({ sessions }: { sessions: readonly Session[] }) {
                     {formatEnd(session.startsAt, session.endsAt)}
                   </time>
                 </p>
-                {session.status === 'open' && (
+                {canEnter && session.status === 'open' && (
                   <p className="actions">
                     <Link
                       to={`/rooms/${session.id}`}
@@ -161,9 +175,11 @@ function SessionsSection({ sessions }: { sessions: readonly Session[] }) {
 
 function StartSessionForm({
   groupId,
+  canEnter,
   onStarted,
 }: {
   groupId: string;
+  canEnter: boolean;
   onStarted: (session: Session) => void;
 }) {
   const headingId = useId();
@@ -182,7 +198,11 @@ function StartSessionForm({
       });
       onStarted(session);
       setTitle('');
-      setDone(`“${session.title}” is open now. Use “Enter room” in the list above to go in.`);
+      setDone(
+        canEnter
+          ? `“${session.title}” is open now. Use “Enter room” in the list above to go in.`
+          : `“${session.title}” is open now for the group’s members and facilitators.`,
+      );
     });
   }
 

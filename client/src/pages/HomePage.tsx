@@ -41,7 +41,7 @@ export function HomePage({ me }: { me: Me }) {
   }
 
   return (
-    <Page title="Your groups">
+    <Page title="Groups">
       <PageHeading>Your groups</PageHeading>
       {list}
       {me.isOrganiser && <CreateGroupForm onCreated={addGroup} />}

@@ -4,6 +4,7 @@ import { Field, FormError } from '../components/forms.tsx';
 import { LoadError, Loading, Page, PageHeading } from '../components/layout.tsx';
 import { api } from '../lib/api.ts';
 import { useAuth } from '../lib/auth.tsx';
+import { forgetInviteCode, keepInviteCode, keptInviteCode } from '../lib/inviteCode.ts';
 import { Link, navigate, useLocation } from '../lib/router.tsx';
 import { useAsync } from '../lib/useAsync.ts';
 import { useSubmit } from '../lib/useSubmit.ts';
@@ -21,7 +22,9 @@ function readCode(hash: string): string {
 export function InvitePage() {
   const { state: auth, retry } = useAuth();
   const { hash } = useLocation();
-  const code = readCode(hash);
+  // Coming back from logging in, the code is not in the address (see keepInviteCode).
+  const [kept] = useState(keptInviteCode);
+  const code = readCode(hash) || kept;
   const preview = useAsync(`invite:${code}`, () =>
     code === '' ? Promise.resolve(null) : api.previewInvite(code),
   );
@@ -52,7 +55,7 @@ export function InvitePage() {
 
   const groupName = preview.state.status === 'ready' ? preview.state.data?.groupName : undefined;
   return (
-    <Page title="Your invitation">
+    <Page title="Invitation">
       <PageHeading>
         {groupName ? `You have been invited to join ${groupName}` : 'Your invitation'}
       </PageHeading>
@@ -76,13 +79,12 @@ function JoinForm({ code, preview, me }: { code: string; preview: InvitePreview;
         pseudonym: pseudonym.trim(),
         account: me ? undefined : { username: username.trim(), password },
       });
+      forgetInviteCode();
       // Replacing the entry keeps the invite code out of the back button's history.
       navigate(`/groups/${result.group.id}`, { replace: true });
       setMe(result.me);
     });
   }
-
-  const loginLink = `/login?next=${encodeURIComponent(`/invite#${code}`)}`;
 
   return (
     <>
@@ -148,7 +150,15 @@ function JoinForm({ code, preview, me }: { code: string; preview: InvitePreview;
       </form>
       {!me && (
         <p className="aside">
-          Already have an account? <Link to={loginLink}>Log in</Link>
+          Already have an account?{' '}
+          <Link
+            to={`/login?next=${encodeURIComponent('/invite')}`}
+            onClick={() => {
+              keepInviteCode(code);
+            }}
+          >
+            Log in
+          </Link>
         </p>
       )}
     </>

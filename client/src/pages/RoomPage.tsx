@@ -36,5 +36,11 @@ export function RoomPage({ sessionId, me }: { sessionId: string; me: Me }) {
     known ? Promise.resolve(known) : findGroupId(sessionId),
   );
   const groupId = lookup.state.status === 'ready' ? lookup.state.data : known;
-  return <RoomView sessionId={sessionId} leaveTo={groupId ? `/groups/${groupId}` : '/'} />;
+  return (
+    <RoomView
+      sessionId={sessionId}
+      accountId={me.id}
+      leaveTo={groupId ? `/groups/${groupId}` : '/'}
+    />
+  );
 }

@@ -106,7 +106,7 @@ export function SetupPage() {
   }
 
   return (
-    <Page title="Set up Hearth">
+    <Page title="Set up">
       <PageHeading>Set up Hearth</PageHeading>
       {body}
     </Page>

@@ -1,19 +1,27 @@
-import { useId, useState, type SubmitEvent, type KeyboardEvent } from 'react';
+import { useId, type SubmitEvent, type KeyboardEvent } from 'react';
 import { limits } from '@hearth/shared';
 
 /** Below this many characters left, the remaining count is shown. */
 const COUNT_FROM = 400;
 
-export function Composer({ onSend }: { onSend: (text: string) => void }) {
+interface ComposerProps {
+  text: string;
+  onChange: (text: string) => void;
+  onSend: (text: string) => void;
+  /** Why sending is paused, or null. The text stays editable so it can be kept or copied. */
+  pausedHint: string | null;
+}
+
+export function Composer({ text, onChange, onSend, pausedHint }: ComposerProps) {
   const id = useId();
-  const [text, setText] = useState('');
   const left = limits.messageTextMax - text.length;
+  const paused = pausedHint !== null;
 
   function send() {
     const trimmed = text.trim();
-    if (trimmed === '') return;
+    if (trimmed === '' || paused) return;
     onSend(trimmed);
-    setText('');
+    onChange('');
   }
 
   function onSubmit(event: SubmitEvent<HTMLFormElement>) {
@@ -43,14 +51,16 @@ export function Composer({ onSend }: { onSend: (text: string) => void }) {
           aria-describedby={`${id}-hint`}
           value={text}
           onChange={(event) => {
-            setText(event.target.value);
+            onChange(event.target.value);
           }}
           onKeyDown={onKeyDown}
         />
-        <button type="submit">Send</button>
+        <button type="submit" disabled={paused}>
+          Send
+        </button>
       </div>
       <p id={`${id}-hint`} className="hint composer-hint">
-        Enter sends. Shift+Enter starts a new line.
+        {pausedHint ?? 'Enter sends. Shift+Enter starts a new line.'}
         {left <= COUNT_FROM && ` ${String(left)} characters left.`}
       </p>
     </form>

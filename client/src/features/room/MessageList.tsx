@@ -24,6 +24,59 @@ function Author({ member, own }: { member: Member; own: boolean }) {
   );
 }
 
+/** Said while a send went unanswered; the clientId makes the repeat safe, and people should know. */
+const unconfirmedWords = 'Not confirmed yet — trying again. It won’t be posted twice.';
+
+function OutgoingItem({
+  message,
+  me,
+  busy,
+  onRetry,
+}: {
+  message: OutgoingMessage;
+  me: Member;
+  busy: boolean;
+  onRetry: (clientId: string) => void;
+}) {
+  const textId = useId();
+  let state = null;
+  if (message.status === 'sending') {
+    let words = 'Sending…';
+    if (message.unconfirmed) words = unconfirmedWords;
+    else if (busy) words = 'Waiting for the connection…';
+    state = <span className="msg-state">{words}</span>;
+  } else if (message.status === 'failed') {
+    state = (
+      <span className="msg-state msg-state-failed">
+        Not sent —{' '}
+        <button
+          type="button"
+          className="button-inline"
+          aria-describedby={textId}
+          onClick={() => {
+            onRetry(message.clientId);
+          }}
+        >
+          Try again
+        </button>
+      </span>
+    );
+  }
+  return (
+    <li className={`msg msg-own msg-${message.status}`}>
+      <p className="msg-meta">
+        <Author member={me} own /> {state}
+      </p>
+      <p id={textId} className="msg-text">
+        {message.text}
+      </p>
+      {message.status === 'failed' && message.error && (
+        <p className="msg-error">{message.error}</p>
+      )}
+    </li>
+  );
+}
+
 export function MessageList({ messages, outgoing, me, busy, onRetry }: MessageListProps) {
   const headingId = useId();
   const scroller = useRef<HTMLDivElement>(null);
@@ -89,30 +142,13 @@ export function MessageList({ messages, outgoing, me, busy, onRetry }: MessageLi
           })}
           {me &&
             outgoing.map((message) => (
-              <li key={message.clientId} className={`msg msg-own msg-${message.status}`}>
-                <p className="msg-meta">
-                  <Author member={me} own />{' '}
-                  {message.status === 'sending' && <span className="msg-state">Sending…</span>}
-                  {message.status === 'failed' && (
-                    <span className="msg-state msg-state-failed">
-                      Failed —{' '}
-                      <button
-                        type="button"
-                        className="button-inline"
-                        onClick={() => {
-                          onRetry(message.clientId);
-                        }}
-                      >
-                        Retry
-                      </button>
-                    </span>
-                  )}
-                </p>
-                <p className="msg-text">{message.text}</p>
-                {message.status === 'failed' && message.error && (
-                  <p className="msg-error">{message.error}</p>
-                )}
-              </li>
+              <OutgoingItem
+                key={message.clientId}
+                message={message}
+                me={me}
+                busy={busy}
+                onRetry={onRetry}
+              />
             ))}
         </ol>
       </div>

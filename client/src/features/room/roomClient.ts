@@ -1,5 +1,6 @@
-import type { ApiError, CommandResult, Member, Message } from '@hearth/shared';
+import type { ApiError, CommandResult, ErrorCode, Member, Message } from '@hearth/shared';
 import { ApiErrorSchema } from '@hearth/shared';
+import { api, toApiRequestError } from '../../lib/api.ts';
 import { newClientId } from '../../lib/ids.ts';
 import { createSocket, type HearthSocket } from '../../lib/socket.ts';
 
@@ -7,14 +8,38 @@ const ACK_TIMEOUT_MS = 10_000;
 /** How long an acknowledged message may wait for its broadcast before we fetch it ourselves. */
 const BROADCAST_GRACE_MS = 3_000;
 const JOIN_RETRY_MS = 3_000;
+/**
+ * Waits before resending an unanswered message on a live connection. A slow server should not
+ * be hammered, and after the last one the person decides whether to try again.
+ */
+const RESEND_DELAYS_MS = [2_000, 5_000, 10_000] as const;
+/**
+ * Answers that say the server could not handle the message just now, not that it refused it;
+ * the message itself may be fine, so it is worth sending again.
+ */
+const passingTroubles = new Set<ErrorCode>(['unavailable', 'internal']);
+
+const loginEnded: ApiError = {
+  code: 'unauthenticated',
+  message: 'Your login has ended, so the room is paused.',
+};
+const otherAccount: ApiError = {
+  code: 'unauthenticated',
+  message: 'This browser is no longer logged in as you, so the room is paused.',
+};
 
 export type Connection = 'connecting' | 'connected' | 'reconnecting' | 'offline';
 
 export interface OutgoingMessage {
   clientId: string;
   text: string;
-  /** 'sent' means the server stored it and its broadcast has not arrived yet. */
+  /**
+   * 'sent' means the server stored it and its broadcast has not arrived yet. 'failed' means the
+   * server refused it, or it stayed unconfirmed through every resend; only the person resends it.
+   */
   status: 'sending' | 'sent' | 'failed';
+  /** A send went unanswered and it is being sent again; people are told so it is not a mystery. */
+  unconfirmed: boolean;
   error: string | null;
 }
 
@@ -38,6 +63,7 @@ export interface RoomState {
 }
 
 type JoinResult = CommandResult<'room:join'>;
+type Timer = ReturnType<typeof setTimeout>;
 
 const initialState: RoomState = {
   connection: 'connecting',
@@ -51,9 +77,14 @@ const initialState: RoomState = {
 /**
  * Keeps one person's view of one room in step with the server. Plain TypeScript rather than
  * React state, because the socket handlers need the latest seq synchronously to spot gaps.
+ *
+ * Every send carries a clientId the server stores only once, so any message whose fate is
+ * unknown is simply sent again; nothing the person wrote is dropped for a connection problem.
  */
 export class RoomClient {
   private readonly sessionId: string;
+  /** Whose room this is: a socket opened with someone else's cookie must not send their words. */
+  private readonly accountId: string;
   private state: RoomState = initialState;
   private readonly listeners = new Set<() => void>();
   private socket: HearthSocket | null = null;
@@ -64,10 +95,14 @@ export class RoomClient {
   private joinCounter = 0;
   private joinAgain = false;
   private readonly inFlight = new Set<string>();
-  private readonly timers = new Set<ReturnType<typeof setTimeout>>();
+  /** Unanswered sends on a live connection, per clientId, to space out the resends. */
+  private readonly resends = new Map<string, number>();
+  private readonly resendTimers = new Map<string, Timer>();
+  private readonly timers = new Set<Timer>();
 
-  constructor(sessionId: string) {
+  constructor(sessionId: string, accountId: string) {
     this.sessionId = sessionId;
+    this.accountId = accountId;
   }
 
   readonly subscribe = (listener: () => void): (() => void) => {
@@ -85,22 +120,24 @@ export class RoomClient {
     this.joinToken = 0;
     this.joinAgain = false;
     this.inFlight.clear();
-    this.update({
-      connection: this.everJoined ? 'reconnecting' : 'connecting',
-      notice: null,
-      outgoing: this.state.outgoing.map((o) =>
-        o.status === 'sending' ? { ...o, status: 'failed', error: 'Not sent yet.' } : o,
-      ),
-    });
+    // Messages still waiting stay as they are: the first successful join sends them.
+    this.update({ connection: this.everJoined ? 'reconnecting' : 'connecting', notice: null });
 
     socket.on('connect', () => {
       this.update({ connection: this.everJoined ? 'reconnecting' : 'connecting', notice: null });
       this.join();
     });
-    socket.on('disconnect', () => {
+    socket.on('disconnect', (reason) => {
       this.joined = false;
       this.joinToken = 0;
       this.joinAgain = false;
+      if (reason === 'io server disconnect') {
+        // The server ended this connection on purpose and socket.io will not retry by itself.
+        // Usually the login was ended elsewhere; if it still holds, carrying on is right.
+        this.update({ connection: 'reconnecting', notice: null });
+        this.checkLogin(socket);
+        return;
+      }
       this.update({ connection: socket.active ? 'reconnecting' : 'offline' });
     });
     socket.on('connect_error', (error: Error & { data?: unknown }) => {
@@ -111,7 +148,7 @@ export class RoomClient {
       // The server refused the handshake itself, so socket.io will not retry on its own.
       const parsed = ApiErrorSchema.safeParse(error.data);
       if (parsed.success && parsed.data.code === 'unauthenticated') {
-        this.update({ connection: 'offline', problem: parsed.data });
+        this.update({ connection: 'offline', problem: loginEnded });
       } else {
         this.update({
           connection: 'offline',
@@ -131,6 +168,7 @@ export class RoomClient {
     this.socket = null;
     for (const timer of this.timers) clearTimeout(timer);
     this.timers.clear();
+    this.resendTimers.clear();
     socket.removeAllListeners();
     if (socket.connected) socket.emit('room:leave', { sessionId: this.sessionId }, () => {});
     socket.disconnect();
@@ -146,7 +184,10 @@ export class RoomClient {
   send(text: string): void {
     const clientId = newClientId();
     this.update({
-      outgoing: [...this.state.outgoing, { clientId, text, status: 'sending', error: null }],
+      outgoing: [
+        ...this.state.outgoing,
+        { clientId, text, status: 'sending', unconfirmed: false, error: null },
+      ],
     });
     this.dispatch(clientId);
   }
@@ -154,7 +195,13 @@ export class RoomClient {
   retry(clientId: string): void {
     const message = this.state.outgoing.find((o) => o.clientId === clientId);
     if (!message || message.status !== 'failed') return;
-    this.setOutgoing(clientId, { status: 'sending', error: null });
+    this.resends.delete(clientId);
+    this.setOutgoing(clientId, { status: 'sending', unconfirmed: false, error: null });
+    // A room that refused the join is not connected; asking again is what "Try again" means.
+    if (this.socket && !this.socket.active && this.state.problem?.code !== 'unauthenticated') {
+      this.reconnect();
+      return;
+    }
     this.dispatch(clientId);
   }
 
@@ -163,12 +210,44 @@ export class RoomClient {
     for (const listener of this.listeners) listener();
   }
 
-  private later(ms: number, task: () => void): void {
+  private later(ms: number, task: () => void): Timer {
     const timer = setTimeout(() => {
       this.timers.delete(timer);
       task();
     }, ms);
     this.timers.add(timer);
+    return timer;
+  }
+
+  private cancel(timer: Timer | undefined): void {
+    if (timer === undefined) return;
+    clearTimeout(timer);
+    this.timers.delete(timer);
+  }
+
+  private checkLogin(socket: HearthSocket): void {
+    const stillWanted = () => socket === this.socket && !socket.active;
+    api.me().then(
+      (me) => {
+        if (!stillWanted()) return;
+        if (me.id !== this.accountId) {
+          this.update({ connection: 'offline', problem: otherAccount });
+          return;
+        }
+        socket.connect();
+      },
+      (caught: unknown) => {
+        if (!stillWanted()) return;
+        if (toApiRequestError(caught).code === 'unauthenticated') {
+          this.update({ connection: 'offline', problem: loginEnded });
+          return;
+        }
+        this.update({ notice: 'Hearth cannot be reached right now. Still trying…' });
+        this.later(JOIN_RETRY_MS, () => {
+          if (stillWanted()) this.checkLogin(socket);
+        });
+      },
+    );
   }
 
   private join(): void {
@@ -199,7 +278,14 @@ export class RoomClient {
           return;
         }
         if (!res.ok) {
-          this.update({ problem: res.error, connection: 'offline' });
+          this.refuseRoom(socket, res.error);
+          return;
+        }
+        const before = this.state.info?.me.memberId;
+        if (before !== undefined && before !== res.data.me.memberId) {
+          // The cookie changed under this page (someone else logged in on this browser); what
+          // this person wrote must not go out under another name.
+          this.update({ connection: 'offline', problem: otherAccount });
           socket.disconnect();
           return;
         }
@@ -214,6 +300,21 @@ export class RoomClient {
         this.update({ connection: 'connected', notice: null });
         this.flush();
       });
+  }
+
+  private refuseRoom(socket: HearthSocket, error: ApiError): void {
+    // Waiting messages cannot go anywhere now; they stay, with the reason, for the person to
+    // copy or try again. A login problem keeps them waiting, because logging in sends them.
+    const outgoing =
+      error.code === 'unauthenticated'
+        ? this.state.outgoing
+        : this.state.outgoing.map((o) =>
+            o.status === 'sending'
+              ? { ...o, status: 'failed' as const, unconfirmed: false, error: error.message }
+              : o,
+          );
+    this.update({ problem: error, connection: 'offline', outgoing });
+    socket.disconnect();
   }
 
   private applyJoin(data: JoinResult): void {
@@ -239,12 +340,23 @@ export class RoomClient {
       this.lastSeq = message.seq;
     }
     if (fresh.length === 0) return;
-    const confirmed = new Set(fresh.map((m) => m.clientId));
-    for (const id of confirmed) this.inFlight.delete(id);
+    // A clientId is only unique per author, so someone else's message must never settle ours.
+    const me = this.state.info?.me.memberId;
+    const confirmed = new Set(
+      fresh.filter((m) => me !== undefined && m.author.memberId === me).map((m) => m.clientId),
+    );
+    for (const id of confirmed) this.forget(id);
     this.update({
       messages: [...this.state.messages, ...fresh],
       outgoing: this.state.outgoing.filter((o) => !confirmed.has(o.clientId)),
     });
+  }
+
+  private forget(clientId: string): void {
+    this.inFlight.delete(clientId);
+    this.resends.delete(clientId);
+    this.cancel(this.resendTimers.get(clientId));
+    this.resendTimers.delete(clientId);
   }
 
   private setOutgoing(clientId: string, change: Partial<OutgoingMessage>): void {
@@ -254,10 +366,14 @@ export class RoomClient {
     });
   }
 
-  /** Sends every message waiting for a joined room; messages written while offline wait here. */
+  /**
+   * Sends every message waiting for a joined room: those written while offline and those whose
+   * answer was lost with the last connection. A new connection starts their resends afresh.
+   */
   private flush(): void {
     for (const message of this.state.outgoing) {
       if (message.status === 'sending' && !this.inFlight.has(message.clientId)) {
+        this.resends.delete(message.clientId);
         this.dispatch(message.clientId);
       }
     }
@@ -266,19 +382,11 @@ export class RoomClient {
   private dispatch(clientId: string): void {
     const socket = this.socket;
     const message = this.state.outgoing.find((o) => o.clientId === clientId);
-    if (!socket || !message) return;
-    if (!this.joined || !socket.connected) {
-      this.later(ACK_TIMEOUT_MS, () => {
-        const current = this.state.outgoing.find((o) => o.clientId === clientId);
-        if (current?.status === 'sending' && !this.inFlight.has(clientId)) {
-          this.setOutgoing(clientId, {
-            status: 'failed',
-            error: 'You are not connected right now.',
-          });
-        }
-      });
-      return;
-    }
+    if (!socket || !message || this.inFlight.has(clientId)) return;
+    this.cancel(this.resendTimers.get(clientId));
+    this.resendTimers.delete(clientId);
+    // Not in the room right now: flush() sends it after the next successful join.
+    if (!this.joined || !socket.connected) return;
     this.inFlight.add(clientId);
     socket
       .timeout(ACK_TIMEOUT_MS)
@@ -290,21 +398,60 @@ export class RoomClient {
           if (socket !== this.socket) return;
           this.inFlight.delete(clientId);
           if (err) {
-            this.setOutgoing(clientId, {
-              status: 'failed',
-              error: 'Hearth did not answer in time.',
-            });
+            this.unanswered(socket, clientId, null);
           } else if (!res.ok) {
-            this.setOutgoing(clientId, { status: 'failed', error: res.error.message });
+            if (passingTroubles.has(res.error.code)) {
+              this.unanswered(socket, clientId, res.error.message);
+            } else {
+              this.resends.delete(clientId);
+              this.setOutgoing(clientId, {
+                status: 'failed',
+                unconfirmed: false,
+                error: res.error.message,
+              });
+            }
           } else if (res.data.seq <= this.lastSeq) {
+            this.forget(clientId);
             this.update({ outgoing: this.state.outgoing.filter((o) => o.clientId !== clientId) });
           } else {
-            this.setOutgoing(clientId, { status: 'sent', error: null });
+            this.resends.delete(clientId);
+            this.setOutgoing(clientId, { status: 'sent', unconfirmed: false, error: null });
             this.later(BROADCAST_GRACE_MS, () => {
               if (this.state.outgoing.some((o) => o.clientId === clientId)) this.join();
             });
           }
         },
       );
+  }
+
+  /**
+   * The message may or may not be stored. socket.io fails every waiting answer the moment the
+   * connection drops, so a dropped connection is no verdict on the message at all.
+   */
+  private unanswered(socket: HearthSocket, clientId: string, serverMessage: string | null): void {
+    if (!this.state.outgoing.some((o) => o.clientId === clientId && o.status === 'sending')) return;
+    this.setOutgoing(clientId, { unconfirmed: true, error: null });
+    if (!socket.connected || !this.joined) return;
+    const done = this.resends.get(clientId) ?? 0;
+    const delay = RESEND_DELAYS_MS[done];
+    if (delay === undefined) {
+      this.resends.delete(clientId);
+      this.setOutgoing(clientId, {
+        status: 'failed',
+        unconfirmed: false,
+        error:
+          serverMessage ??
+          'Hearth has not confirmed this message. Trying again will not post it twice.',
+      });
+      return;
+    }
+    this.resends.set(clientId, done + 1);
+    this.resendTimers.set(
+      clientId,
+      this.later(delay, () => {
+        this.resendTimers.delete(clientId);
+        this.dispatch(clientId);
+      }),
+    );
   }
 }
