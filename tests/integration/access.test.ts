@@ -2,7 +2,12 @@ import { eq } from 'drizzle-orm';
 import { io } from 'socket.io-client';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { accounts } from '../../server/src/db/schema.ts';
-import { createGroup, createOrganiser, inviteParticipant, newClientId, startSession } from '../support/factories.ts';
+import {
+  createGroup,
+  inviteParticipant,
+  newClientId,
+  openRoomWithParticipant,
+} from '../support/factories.ts';
 import { startNode, type Node } from '../support/hearth.ts';
 import { HttpClient } from '../support/http.ts';
 import { modes, type Provisioned } from '../support/modes.ts';
@@ -20,10 +25,7 @@ describe.each(modes)('who may do what, $name mode', (mode) => {
   beforeAll(async () => {
     place = await mode.provision();
     node = await startNode(place);
-    organiser = await createOrganiser(node);
-    groupId = (await createGroup(organiser)).id;
-    sessionId = (await startSession(organiser, groupId)).id;
-    member = (await inviteParticipant(organiser, groupId)).client;
+    ({ organiser, groupId, sessionId, participant: member } = await openRoomWithParticipant(node));
     const otherGroup = (await createGroup(organiser)).id;
     outsider = (await inviteParticipant(organiser, otherGroup)).client;
   });

@@ -6,7 +6,7 @@ import { PgTable } from 'drizzle-orm/pg-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import * as schema from '../../server/src/db/schema.ts';
 import { messages } from '../../server/src/db/schema.ts';
-import { createGroup, createOrganiser, inviteParticipant, newClientId, startSession } from '../support/factories.ts';
+import { newClientId, openRoomWithParticipant, startSession } from '../support/factories.ts';
 import { startNode, type Node } from '../support/hearth.ts';
 import { HttpClient } from '../support/http.ts';
 import { modes, type Provisioned } from '../support/modes.ts';
@@ -25,10 +25,7 @@ describe.each(modes)('bad input, $name mode', (mode) => {
   beforeAll(async () => {
     place = await mode.provision();
     node = await startNode(place);
-    organiser = await createOrganiser(node);
-    groupId = (await createGroup(organiser)).id;
-    sessionId = (await startSession(organiser, groupId)).id;
-    participant = (await inviteParticipant(organiser, groupId)).client;
+    ({ organiser, groupId, sessionId, participant } = await openRoomWithParticipant(node));
     sender = await connect(node.url, participant.cookie);
     listener = await connect(node.url, organiser.cookie);
     unwrap(await command(sender, 'room:join', { sessionId, afterSeq: 0 }));

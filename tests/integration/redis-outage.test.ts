@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createGroup, createOrganiser, inviteParticipant, newClientId, startSession } from '../support/factories.ts';
+import { newClientId, openRoomWithParticipant } from '../support/factories.ts';
 import { startNode, type Node } from '../support/hearth.ts';
 import { modes, type Provisioned } from '../support/modes.ts';
 import { ownRedis } from '../support/redis-server.ts';
@@ -39,10 +39,7 @@ describe.runIf(services)('a Redis outage between two nodes', () => {
   });
 
   it('reports itself degraded while Redis is down, and delivers across nodes again after', async () => {
-    const organiser = await createOrganiser(nodeA);
-    const groupId = (await createGroup(organiser)).id;
-    const sessionId = (await startSession(organiser, groupId)).id;
-    const participant = (await inviteParticipant(organiser, groupId)).client;
+    const { organiser, sessionId, participant } = await openRoomWithParticipant(nodeA);
     const sender = await connect(nodeA.url, organiser.cookie);
     const receiver = await connect(nodeB.url, participant.cookie);
     sockets.push(sender, receiver);

@@ -51,4 +51,13 @@ export async function inviteParticipant(inviter: HttpClient, groupId: string, ba
   return { client: participant, pseudonym };
 }
 
+/** An organiser who leads a group with an open session, and a participant invited to it. */
+export async function openRoomWithParticipant(node: Node) {
+  const organiser = await createOrganiser(node);
+  const groupId = (await createGroup(organiser)).id;
+  const sessionId = (await startSession(organiser, groupId)).id;
+  const participant = (await inviteParticipant(organiser, groupId)).client;
+  return { organiser, groupId, sessionId, participant };
+}
+
 export const newClientId = () => randomUUID();
