@@ -2,8 +2,12 @@ import {
   useId,
   type InputHTMLAttributes,
   type ReactNode,
+  type SubmitEventHandler,
   type TextareaHTMLAttributes,
 } from 'react';
+import { limits } from '@hearth/shared';
+import { passwordHint, usernameHint, usernamePattern } from './accountHints.ts';
+import { pseudonymHint } from './pseudonymHint.ts';
 
 type FieldProps = InputHTMLAttributes<HTMLInputElement> & { label: string; hint?: ReactNode };
 
@@ -46,6 +50,88 @@ export function TextAreaField({ label, hint, id, ...textarea }: TextAreaFieldPro
   );
 }
 
+interface CredentialFieldsProps {
+  account: 'new' | 'existing';
+  username: string;
+  password: string;
+  onUsernameChange: (username: string) => void;
+  onPasswordChange: (password: string) => void;
+}
+
+/**
+ * The rules and hints are there to help someone choose; someone logging in only needs to type
+ * what they already have, so for them the browser checks no more than the length.
+ */
+export function CredentialFields({
+  account,
+  username,
+  password,
+  onUsernameChange,
+  onPasswordChange,
+}: CredentialFieldsProps) {
+  const isNew = account === 'new';
+  return (
+    <>
+      <Field
+        label="Username"
+        name="username"
+        autoComplete="username"
+        autoCapitalize="none"
+        spellCheck={false}
+        required
+        minLength={isNew ? limits.usernameMin : undefined}
+        maxLength={limits.usernameMax}
+        pattern={isNew ? usernamePattern : undefined}
+        hint={isNew ? usernameHint : undefined}
+        value={username}
+        onChange={(event) => {
+          onUsernameChange(event.target.value);
+        }}
+      />
+      <Field
+        label="Password"
+        name="password"
+        type="password"
+        autoComplete={isNew ? 'new-password' : 'current-password'}
+        required
+        minLength={isNew ? limits.passwordMin : undefined}
+        maxLength={limits.passwordMax}
+        hint={isNew ? passwordHint : undefined}
+        value={password}
+        onChange={(event) => {
+          onPasswordChange(event.target.value);
+        }}
+      />
+    </>
+  );
+}
+
+export function PseudonymField({
+  value,
+  onValueChange,
+  note,
+}: {
+  value: string;
+  onValueChange: (pseudonym: string) => void;
+  note?: string;
+}) {
+  return (
+    <Field
+      label="Your name in this group"
+      name="pseudonym"
+      required
+      autoComplete="off"
+      minLength={limits.pseudonymMin}
+      maxLength={limits.pseudonymMax}
+      hint={note ? `${pseudonymHint} ${note}` : pseudonymHint}
+      value={value}
+      onChange={(event) => {
+        onValueChange(event.target.value);
+      }}
+    />
+  );
+}
+
 /** A problem with what the person just tried; announced right away. */
 export function FormError({ message }: { message: string | null }) {
   if (!message) return null;
@@ -65,5 +151,40 @@ export function StatusMessage({ message }: { message: string | null }) {
     <p className={message ? 'notice notice-success' : 'visually-hidden'} role="status">
       {message ?? ''}
     </p>
+  );
+}
+
+export function FormSection({
+  title,
+  submitLabel,
+  onSubmit,
+  pending,
+  error,
+  done,
+  children,
+}: {
+  title: string;
+  submitLabel: string;
+  onSubmit: SubmitEventHandler<HTMLFormElement>;
+  pending: boolean;
+  error: string | null;
+  done: string | null;
+  children: ReactNode;
+}) {
+  const headingId = useId();
+  return (
+    <section className="section" aria-labelledby={headingId}>
+      <h2 id={headingId}>{title}</h2>
+      <form className="stack card" onSubmit={onSubmit}>
+        {children}
+        <FormError message={error} />
+        <StatusMessage message={done} />
+        <div className="actions">
+          <button type="submit" disabled={pending}>
+            {submitLabel}
+          </button>
+        </div>
+      </form>
+    </section>
   );
 }

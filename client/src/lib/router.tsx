@@ -60,6 +60,18 @@ export function useLocation(): AppLocation {
   }, [href]);
 }
 
+/**
+ * Reads a secret carried after the '#'. A link copied by hand can end up with a stray '%' that
+ * is no escape; the text as it stands is then the best guess at what was meant.
+ */
+export function readHashSecret(hash: string): string {
+  try {
+    return decodeURIComponent(hash).trim();
+  } catch {
+    return hash.trim();
+  }
+}
+
 export function matchPath(pattern: string, pathname: string): Record<string, string> | null {
   const normalise = (path: string) => (path.replace(/\/+$/, '') || '/').split('/');
   const want = normalise(pattern);

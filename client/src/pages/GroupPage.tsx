@@ -7,7 +7,7 @@ import {
   type Session,
   type SessionList,
 } from '@hearth/shared';
-import { Field, FormError, StatusMessage } from '../components/forms.tsx';
+import { Field, FormError, FormSection, StatusMessage } from '../components/forms.tsx';
 import { LoadError, Loading, Page, PageHeading } from '../components/layout.tsx';
 import { api, ApiRequestError } from '../lib/api.ts';
 import {
@@ -182,7 +182,6 @@ function StartSessionForm({
   canEnter: boolean;
   onStarted: (session: Session) => void;
 }) {
-  const headingId = useId();
   const [title, setTitle] = useState('');
   const [duration, setDuration] = useState('90');
   const [done, setDone] = useState<string | null>(null);
@@ -207,43 +206,40 @@ function StartSessionForm({
   }
 
   return (
-    <section className="section" aria-labelledby={headingId}>
-      <h2 id={headingId}>Start a session</h2>
-      <form className="stack card" onSubmit={submit}>
-        <Field
-          label="Session title"
-          name="title"
-          required
-          maxLength={limits.sessionTitleMax}
-          value={title}
-          onChange={(event) => {
-            setTitle(event.target.value);
-          }}
-        />
-        <Field
-          label="Duration (minutes)"
-          name="durationMinutes"
-          type="number"
-          inputMode="numeric"
-          required
-          min={limits.sessionDurationMinutesMin}
-          max={limits.sessionDurationMinutesMax}
-          step={1}
-          hint={durationHint}
-          value={duration}
-          onChange={(event) => {
-            setDuration(event.target.value);
-          }}
-        />
-        <FormError message={error} />
-        <StatusMessage message={done} />
-        <div className="actions">
-          <button type="submit" disabled={pending}>
-            Start a session now
-          </button>
-        </div>
-      </form>
-    </section>
+    <FormSection
+      title="Start a session"
+      submitLabel="Start a session now"
+      onSubmit={submit}
+      pending={pending}
+      error={error}
+      done={done}
+    >
+      <Field
+        label="Session title"
+        name="title"
+        required
+        maxLength={limits.sessionTitleMax}
+        value={title}
+        onChange={(event) => {
+          setTitle(event.target.value);
+        }}
+      />
+      <Field
+        label="Duration (minutes)"
+        name="durationMinutes"
+        type="number"
+        inputMode="numeric"
+        required
+        min={limits.sessionDurationMinutesMin}
+        max={limits.sessionDurationMinutesMax}
+        step={1}
+        hint={durationHint}
+        value={duration}
+        onChange={(event) => {
+          setDuration(event.target.value);
+        }}
+      />
+    </FormSection>
   );
 }
 

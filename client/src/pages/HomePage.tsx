@@ -1,13 +1,12 @@
-import { useId, useState, type SubmitEvent } from 'react';
+import { useState, type SubmitEvent } from 'react';
 import { limits, type Group, type Me } from '@hearth/shared';
-import { Field, FormError, StatusMessage, TextAreaField } from '../components/forms.tsx';
+import { Field, FormSection, PseudonymField, TextAreaField } from '../components/forms.tsx';
 import { LoadError, Loading, Page, PageHeading } from '../components/layout.tsx';
 import { api } from '../lib/api.ts';
 import { roleInWords } from '../lib/format.ts';
 import { Link } from '../lib/router.tsx';
 import { useAsync } from '../lib/useAsync.ts';
 import { useSubmit } from '../lib/useSubmit.ts';
-import { pseudonymHint } from './pseudonymHint.ts';
 
 export function HomePage({ me }: { me: Me }) {
   const groups = useAsync(`groups:${me.id}`, () => api.groups());
@@ -73,7 +72,6 @@ function GroupItem({ group, me }: { group: Group; me: Me }) {
 }
 
 function CreateGroupForm({ onCreated }: { onCreated: (group: Group) => void }) {
-  const headingId = useId();
   const [name, setName] = useState('');
   const [description, setDescription] = useState('');
   const [pseudonym, setPseudonym] = useState('');
@@ -98,51 +96,40 @@ function CreateGroupForm({ onCreated }: { onCreated: (group: Group) => void }) {
   }
 
   return (
-    <section className="section" aria-labelledby={headingId}>
-      <h2 id={headingId}>Create a group</h2>
-      <form className="stack card" onSubmit={submit}>
-        <Field
-          label="Group name"
-          name="name"
-          required
-          maxLength={limits.groupNameMax}
-          value={name}
-          onChange={(event) => {
-            setName(event.target.value);
-          }}
-        />
-        <TextAreaField
-          label="Description"
-          name="description"
-          rows={4}
-          maxLength={limits.groupDescriptionMax}
-          hint="Optional. People see this when they are invited, before they join."
-          value={description}
-          onChange={(event) => {
-            setDescription(event.target.value);
-          }}
-        />
-        <Field
-          label="Your name in this group"
-          name="pseudonym"
-          required
-          autoComplete="off"
-          minLength={limits.pseudonymMin}
-          maxLength={limits.pseudonymMax}
-          hint={`${pseudonymHint} You will be the group’s lead facilitator.`}
-          value={pseudonym}
-          onChange={(event) => {
-            setPseudonym(event.target.value);
-          }}
-        />
-        <FormError message={error} />
-        <StatusMessage message={done} />
-        <div className="actions">
-          <button type="submit" disabled={pending}>
-            Create group
-          </button>
-        </div>
-      </form>
-    </section>
+    <FormSection
+      title="Create a group"
+      submitLabel="Create group"
+      onSubmit={submit}
+      pending={pending}
+      error={error}
+      done={done}
+    >
+      <Field
+        label="Group name"
+        name="name"
+        required
+        maxLength={limits.groupNameMax}
+        value={name}
+        onChange={(event) => {
+          setName(event.target.value);
+        }}
+      />
+      <TextAreaField
+        label="Description"
+        name="description"
+        rows={4}
+        maxLength={limits.groupDescriptionMax}
+        hint="Optional. People see this when they are invited, before they join."
+        value={description}
+        onChange={(event) => {
+          setDescription(event.target.value);
+        }}
+      />
+      <PseudonymField
+        value={pseudonym}
+        onValueChange={setPseudonym}
+        note="You will be the group’s lead facilitator."
+      />
+    </FormSection>
   );
 }

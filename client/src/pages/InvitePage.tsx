@@ -1,30 +1,20 @@
 import { useState, type SubmitEvent } from 'react';
-import { limits, type InvitePreview, type Me } from '@hearth/shared';
-import { Field, FormError } from '../components/forms.tsx';
+import type { InvitePreview, Me } from '@hearth/shared';
+import { CredentialFields, FormError, PseudonymField } from '../components/forms.tsx';
 import { LoadError, Loading, Page, PageHeading } from '../components/layout.tsx';
 import { api } from '../lib/api.ts';
 import { useAuth } from '../lib/auth.tsx';
 import { forgetInviteCode, keepInviteCode, keptInviteCode } from '../lib/inviteCode.ts';
-import { Link, navigate, useLocation } from '../lib/router.tsx';
+import { Link, navigate, readHashSecret, useLocation } from '../lib/router.tsx';
 import { useAsync } from '../lib/useAsync.ts';
 import { useSubmit } from '../lib/useSubmit.ts';
-import { passwordHint, usernameHint, usernamePattern } from './accountHints.ts';
-import { pseudonymHint } from './pseudonymHint.ts';
-
-function readCode(hash: string): string {
-  try {
-    return decodeURIComponent(hash).trim();
-  } catch {
-    return hash.trim();
-  }
-}
 
 export function InvitePage() {
   const { state: auth, retry } = useAuth();
   const { hash } = useLocation();
   // Coming back from logging in, the code is not in the address (see keepInviteCode).
   const [kept] = useState(keptInviteCode);
-  const code = readCode(hash) || kept;
+  const code = readHashSecret(hash) || kept;
   const preview = useAsync(`invite:${code}`, () =>
     code === '' ? Promise.resolve(null) : api.previewInvite(code),
   );
@@ -90,54 +80,19 @@ function JoinForm({ code, preview, me }: { code: string; preview: InvitePreview;
     <>
       {preview.groupDescription && <p className="prose lead">{preview.groupDescription}</p>}
       <form className="stack card" onSubmit={submit}>
-        <Field
-          label="Your name in this group"
-          name="pseudonym"
-          required
-          autoComplete="off"
-          minLength={limits.pseudonymMin}
-          maxLength={limits.pseudonymMax}
-          hint={pseudonymHint}
-          value={pseudonym}
-          onChange={(event) => {
-            setPseudonym(event.target.value);
-          }}
-        />
+        <PseudonymField value={pseudonym} onValueChange={setPseudonym} />
         {me ? (
           <p className="meta">You will join with the account you are logged in with.</p>
         ) : (
           <fieldset className="stack">
             <legend>Your new account</legend>
             <p className="hint">You use these only to log in. Nobody in the group sees them.</p>
-            <Field
-              label="Username"
-              name="username"
-              autoComplete="username"
-              autoCapitalize="none"
-              spellCheck={false}
-              required
-              minLength={limits.usernameMin}
-              maxLength={limits.usernameMax}
-              pattern={usernamePattern}
-              hint={usernameHint}
-              value={username}
-              onChange={(event) => {
-                setUsername(event.target.value);
-              }}
-            />
-            <Field
-              label="Password"
-              name="password"
-              type="password"
-              autoComplete="new-password"
-              required
-              minLength={limits.passwordMin}
-              maxLength={limits.passwordMax}
-              hint={passwordHint}
-              value={password}
-              onChange={(event) => {
-                setPassword(event.target.value);
-              }}
+            <CredentialFields
+              account="new"
+              username={username}
+              password={password}
+              onUsernameChange={setUsername}
+              onPasswordChange={setPassword}
             />
           </fieldset>
         )}

@@ -1,6 +1,5 @@
 import { useState, type SubmitEvent } from 'react';
-import { limits } from '@hearth/shared';
-import { Field, FormError } from '../components/forms.tsx';
+import { CredentialFields, FormError } from '../components/forms.tsx';
 import { Loading, Page, PageHeading, Redirect } from '../components/layout.tsx';
 import { api } from '../lib/api.ts';
 import { useAuth } from '../lib/auth.tsx';
@@ -38,30 +37,12 @@ export function LoginPage() {
       <PageHeading>Log in</PageHeading>
       <p className="lead">Welcome back. Take your time.</p>
       <form className="stack card" onSubmit={submit}>
-        <Field
-          label="Username"
-          name="username"
-          autoComplete="username"
-          autoCapitalize="none"
-          spellCheck={false}
-          required
-          maxLength={limits.usernameMax}
-          value={username}
-          onChange={(event) => {
-            setUsername(event.target.value);
-          }}
-        />
-        <Field
-          label="Password"
-          name="password"
-          type="password"
-          autoComplete="current-password"
-          required
-          maxLength={limits.passwordMax}
-          value={password}
-          onChange={(event) => {
-            setPassword(event.target.value);
-          }}
+        <CredentialFields
+          account="existing"
+          username={username}
+          password={password}
+          onUsernameChange={setUsername}
+          onPasswordChange={setPassword}
         />
         <FormError message={error} />
         <div className="actions">

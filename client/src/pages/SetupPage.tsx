@@ -1,26 +1,16 @@
 import { useState, type SubmitEvent } from 'react';
-import { limits } from '@hearth/shared';
-import { Field, FormError } from '../components/forms.tsx';
+import { CredentialFields, FormError } from '../components/forms.tsx';
 import { LoadError, Loading, Page, PageHeading } from '../components/layout.tsx';
 import { api } from '../lib/api.ts';
 import { useAuth } from '../lib/auth.tsx';
-import { Link, navigate, useLocation } from '../lib/router.tsx';
+import { Link, navigate, readHashSecret, useLocation } from '../lib/router.tsx';
 import { useAsync } from '../lib/useAsync.ts';
 import { useSubmit } from '../lib/useSubmit.ts';
-import { passwordHint, usernameHint, usernamePattern } from './accountHints.ts';
-
-function readToken(hash: string): string {
-  try {
-    return decodeURIComponent(hash).trim();
-  } catch {
-    return hash.trim();
-  }
-}
 
 export function SetupPage() {
   const { setMe } = useAuth();
   const { hash } = useLocation();
-  const token = readToken(hash);
+  const token = readHashSecret(hash);
   const status = useAsync('setup', () => api.setupStatus());
   const [username, setUsername] = useState('');
   const [password, setPassword] = useState('');
@@ -64,35 +54,12 @@ export function SetupPage() {
           Create the first organiser account. Organisers create groups and invite facilitators.
         </p>
         <form className="stack card" onSubmit={submit}>
-          <Field
-            label="Username"
-            name="username"
-            autoComplete="username"
-            autoCapitalize="none"
-            spellCheck={false}
-            required
-            minLength={limits.usernameMin}
-            maxLength={limits.usernameMax}
-            pattern={usernamePattern}
-            hint={usernameHint}
-            value={username}
-            onChange={(event) => {
-              setUsername(event.target.value);
-            }}
-          />
-          <Field
-            label="Password"
-            name="password"
-            type="password"
-            autoComplete="new-password"
-            required
-            minLength={limits.passwordMin}
-            maxLength={limits.passwordMax}
-            hint={passwordHint}
-            value={password}
-            onChange={(event) => {
-              setPassword(event.target.value);
-            }}
+          <CredentialFields
+            account="new"
+            username={username}
+            password={password}
+            onUsernameChange={setUsername}
+            onPasswordChange={setPassword}
           />
           <FormError message={error} />
           <div className="actions">

@@ -1,6 +1,5 @@
 import { useId, useState, type SubmitEvent } from 'react';
-import { limits } from '@hearth/shared';
-import { Field, FormError } from '../../components/forms.tsx';
+import { CredentialFields, FormError } from '../../components/forms.tsx';
 import { Loading, PageHeading } from '../../components/layout.tsx';
 import { api } from '../../lib/api.ts';
 import { useAuth } from '../../lib/auth.tsx';
@@ -162,30 +161,12 @@ function LoginAgain({
         </p>
       </div>
       <form className="stack room-login" onSubmit={submit}>
-        <Field
-          label="Username"
-          name="username"
-          autoComplete="username"
-          autoCapitalize="none"
-          spellCheck={false}
-          required
-          maxLength={limits.usernameMax}
-          value={username}
-          onChange={(event) => {
-            setUsername(event.target.value);
-          }}
-        />
-        <Field
-          label="Password"
-          name="password"
-          type="password"
-          autoComplete="current-password"
-          required
-          maxLength={limits.passwordMax}
-          value={password}
-          onChange={(event) => {
-            setPassword(event.target.value);
-          }}
+        <CredentialFields
+          account="existing"
+          username={username}
+          password={password}
+          onUsernameChange={setUsername}
+          onPasswordChange={setPassword}
         />
         <FormError message={error} />
         <div className="actions">
