@@ -13,7 +13,17 @@ import {
   defaultPasswordHashing,
   type PasswordHashing,
 } from './modules/accounts/service.ts';
+import { createLoginThrottle, loginLimits } from './modules/accounts/throttle.ts';
+import { agreementRoutes } from './modules/agreements/routes.ts';
+import { createAgreementsService } from './modules/agreements/service.ts';
+import { createGroupGate } from './modules/groups/gate.ts';
 import { groupRoutes } from './modules/groups/routes.ts';
+import { inviteRoutes } from './modules/invites/routes.ts';
+import { createInvitesService } from './modules/invites/service.ts';
+import { memberRoutes } from './modules/members/routes.ts';
+import { createMembersService } from './modules/members/service.ts';
+import { memoryCounters, redisCounters } from './lib/counters.ts';
+import { registerApiDocs } from './http/api-docs.ts';
 import { createGroupsService } from './modules/groups/service.ts';
 import { registerRoomHandlers } from './modules/rooms/handlers.ts';
 import { createRoomsService } from './modules/rooms/service.ts';
@@ -29,6 +39,8 @@ export type AppDeps = {
   logStream?: DestinationStream;
   /** Tests lower the cost of argon2id; production keeps the default. */
   passwordHashing?: PasswordHashing;
+  /** Tests of other things raise the login limits, so many logins from one address pass. */
+  loginLimits?: typeof loginLimits;
 };
 
 /** Keys whose values never reach a log line, at the top of a log object or nested in it. */
@@ -95,17 +107,24 @@ export async function buildApp(config: Config, deps: AppDeps = {}) {
       ? await openRedis({ url: config.redisUrl, keyPrefix: config.redisKeyPrefix }, app.log)
       : null;
 
+    const counters = redis ? redisCounters(redis) : memoryCounters();
     const accounts = createAccountsService(database, {
       sessionTtlHours: config.sessionTtlHours,
       passwordHashing: deps.passwordHashing ?? defaultPasswordHashing,
+      throttle: createLoginThrottle(counters, deps.loginLimits),
     });
-    const groups = createGroupsService(database, accounts);
-    const sessions = createSessionsService(database, groups);
-    const rooms = createRoomsService(database);
+    const access = createGroupGate(database.db);
+    const members = createMembersService(database, { access });
+    const agreements = createAgreementsService(database, { access });
+    const groups = createGroupsService(database, { access, members, agreements });
+    const invites = createInvitesService(database, { access, accounts, members });
+    const sessions = createSessionsService(database, { access });
+    const rooms = createRoomsService(database, { agreements });
 
     await app.register(fastifyCookie);
     await app.register(authentication, { accounts });
     installErrorHandling(app);
+    await registerApiDocs(app);
 
     await app.register(healthRoutes, {
       checks: {
@@ -121,10 +140,17 @@ export async function buildApp(config: Config, deps: AppDeps = {}) {
       accounts,
       config,
       // A login that ends takes its open sockets with it, on every node.
-      endLoginSockets: (authSessionId) =>
-        realtime.io.in(channels.login(authSessionId)).disconnectSockets(true),
+      sockets: {
+        endLogins: (ids) => {
+          if (ids.length > 0) realtime.io.in(ids.map(channels.login)).disconnectSockets(true);
+        },
+        endAccount: (accountId) => realtime.io.in(channels.account(accountId)).disconnectSockets(true),
+      },
     });
-    await app.register(groupRoutes, { groups, config });
+    await app.register(groupRoutes, { groups });
+    await app.register(memberRoutes, { members });
+    await app.register(agreementRoutes, { agreements });
+    await app.register(inviteRoutes, { invites, config });
     await app.register(sessionRoutes, { sessions });
     await serveClient(app, config.clientDist);
     await app.ready();
@@ -132,7 +158,7 @@ export async function buildApp(config: Config, deps: AppDeps = {}) {
     return {
       app,
       io: realtime.io,
-      services: { accounts, groups, sessions, rooms },
+      services: { accounts, groups, members, agreements, invites, sessions, rooms },
       database,
     };
   } catch (error) {

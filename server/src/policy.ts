@@ -2,20 +2,37 @@ import type { GroupRole } from '@hearth/shared';
 
 /**
  * Who may do what, in one table. A route or socket handler names the action; the gatekeepers
- * in each domain find the actor's role and ask here. Room state (open, closed, ...) is applied
- * by the services on top of this.
+ * in each domain find the actor's role and ask here. Room state (open, closed, ...) and
+ * membership status (active, pending, waitlisted) are applied by the services on top of this.
  */
 export type Role = 'organiser' | GroupRole;
 
+const facilitators = ['lead_facilitator', 'facilitator'] as const;
+const everyone = ['organiser', ...facilitators, 'participant'] as const;
+
 export const policy = {
   'group.create': ['organiser'],
-  'group.view': ['organiser', 'lead_facilitator', 'facilitator', 'participant'],
-  'session.create': ['organiser', 'lead_facilitator', 'facilitator'],
-  'session.list': ['organiser', 'lead_facilitator', 'facilitator', 'participant'],
-  'invite.create': ['organiser', 'lead_facilitator', 'facilitator'],
+  'group.view': everyone,
+  'group.update': ['organiser'],
+  'group.leave': [...facilitators, 'participant'],
+  'agreement.publish': ['organiser'],
+  'agreement.accept': [...facilitators, 'participant'],
+  'agreement.acceptances': ['organiser', ...facilitators],
+  'member.list': ['organiser', ...facilitators],
+  'member.approve': ['organiser', ...facilitators],
+  'member.changeRole': ['organiser'],
+  'member.remove': ['organiser'],
+  'facilitator.assign': ['organiser'],
+  'invite.create': ['organiser', ...facilitators],
+  'invite.createForFacilitator': ['organiser'],
+  'invite.list': ['organiser', ...facilitators],
+  'invite.revoke': ['organiser', ...facilitators],
+  'session.create': ['organiser', ...facilitators],
+  'session.list': everyone,
+  'session.update': ['organiser', ...facilitators],
   // Organisers do not read room content unless they also facilitate the group.
-  'room.enter': ['lead_facilitator', 'facilitator', 'participant'],
-  'message.send': ['lead_facilitator', 'facilitator', 'participant'],
+  'room.enter': [...facilitators, 'participant'],
+  'message.send': [...facilitators, 'participant'],
 } as const satisfies Record<string, readonly Role[]>;
 
 export type Action = keyof typeof policy;
@@ -33,3 +50,6 @@ export function rolesOf(actor: { isOrganiser: boolean }, groupRole: GroupRole | 
   if (groupRole) roles.push(groupRole);
   return roles;
 }
+
+export const isFacilitatorRole = (role: GroupRole | null | undefined) =>
+  role === 'lead_facilitator' || role === 'facilitator';

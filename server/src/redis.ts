@@ -13,7 +13,8 @@ type RedisClient = ReturnType<typeof connectClient>;
 export type RedisConnection = {
   pub: RedisClient;
   sub: RedisClient;
-  /** Prefix of every key and channel this deployment uses, so deployments can share a Redis. */
+  /** Prefix of every key this deployment uses, so deployments can share a Redis. */
+  keyPrefix: string;
   channelPrefix: string;
   /** Throws unless both connections are up and the server answers. */
   ping(): Promise<void>;
@@ -50,6 +51,7 @@ export async function openRedis(
   return {
     pub,
     sub,
+    keyPrefix: options.keyPrefix,
     channelPrefix: `${options.keyPrefix}:socket.io`,
     async ping() {
       if (!pub.isReady || !sub.isReady) throw new Error('redis not ready');

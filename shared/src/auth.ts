@@ -13,9 +13,13 @@ export const PasswordSchema = z
   .min(limits.passwordMin, `A password has at least ${limits.passwordMin} characters.`)
   .max(limits.passwordMax, `A password has at most ${limits.passwordMax} characters.`);
 
+export const EmailSchema = z.email('That does not look like an email address.').max(254);
+
 export const CredentialsSchema = z.object({
   username: UsernameSchema,
   password: PasswordSchema,
+  /** Optional: Hearth works without it. */
+  email: EmailSchema.optional(),
 });
 export type Credentials = z.infer<typeof CredentialsSchema>;
 
@@ -37,5 +41,15 @@ export const MeSchema = z.object({
   id: z.uuid(),
   username: z.string(),
   isOrganiser: z.boolean(),
+  email: z.string().nullable(),
 });
 export type Me = z.infer<typeof MeSchema>;
+
+export const ChangePasswordRequestSchema = z.object({
+  currentPassword: z.string().min(1).max(limits.passwordMax),
+  newPassword: PasswordSchema,
+});
+export type ChangePasswordRequest = z.infer<typeof ChangePasswordRequestSchema>;
+
+export const UpdateAccountRequestSchema = z.object({ email: EmailSchema.nullable() });
+export type UpdateAccountRequest = z.infer<typeof UpdateAccountRequestSchema>;

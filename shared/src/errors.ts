@@ -14,6 +14,8 @@ export const errorCodes = [
   'conflict',
   'setup_unavailable',
   'room_closed',
+  'rate_limited',
+  'agreement_required',
   'payload_too_large',
   'unavailable',
   'internal',

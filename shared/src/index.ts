@@ -4,4 +4,7 @@ export * from './limits.ts';
 export * from './auth.ts';
 export * from './groups.ts';
 export * from './sessions.ts';
+export * from './scheduling.ts';
+export * from './agreements.ts';
+export * from './contentWarnings.ts';
 export * from './room.ts';

@@ -1,9 +1,10 @@
 import { z } from 'zod';
 import { limits } from './limits.ts';
 
-export const sessionStatuses = ['scheduled', 'open', 'closed'] as const;
+export const sessionStatuses = ['scheduled', 'open', 'closed', 'cancelled'] as const;
 export const SessionStatusSchema = z.enum(sessionStatuses);
 
+/** Starts a session now: its room opens at once, for the given duration. */
 export const CreateSessionRequestSchema = z.object({
   title: z.string().trim().min(1).max(limits.sessionTitleMax),
   durationMinutes: z
@@ -17,12 +18,22 @@ export type CreateSessionRequest = z.infer<typeof CreateSessionRequestSchema>;
 export const SessionSchema = z.object({
   id: z.uuid(),
   groupId: z.uuid(),
+  /** The series this session is an occurrence of, or null for a one-off. */
+  seriesId: z.uuid().nullable(),
   title: z.string(),
+  /** Today's theme and likely content-warning categories, shown in the waiting room. */
+  brief: z.string(),
   status: SessionStatusSchema,
   startsAt: z.iso.datetime(),
   endsAt: z.iso.datetime(),
+  /** The time zone the session was scheduled in. */
+  timeZone: z.string(),
+  /** True when this occurrence was moved away from its series' usual time. */
+  moved: z.boolean(),
 });
 export type Session = z.infer<typeof SessionSchema>;
 
 export const SessionListSchema = z.object({ sessions: z.array(SessionSchema) });
 export type SessionList = z.infer<typeof SessionListSchema>;
+
+export const SessionParamsSchema = z.object({ sessionId: z.uuid() });

@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createGroup, newClientId, password, startSession } from '../support/factories.ts';
+import { acceptAgreement, createGroup, newClientId, password, startSession } from '../support/factories.ts';
 import { startNode, type Node } from '../support/hearth.ts';
 import { HttpClient } from '../support/http.ts';
 import { modes, type Provisioned } from '../support/modes.ts';
@@ -40,6 +40,7 @@ describe.each(modes)('nothing confidential in the logs, $name mode', (mode) => {
     });
     await new HttpClient(node.url).post('/api/auth/login', { username: secrets.username, password: secrets.badPassword });
     await participant.post('/api/auth/login', { username: secrets.username, password });
+    await acceptAgreement(participant, group.id);
 
     const socket = await connect(node.url, participant.cookie);
     unwrap(await command(socket, 'room:join', { sessionId: session.id, afterSeq: 0 }));

@@ -24,7 +24,19 @@ export async function createGroup(organiser: HttpClient, name = `Group ${suffix(
     pseudonym: `Facilitator ${suffix()}`,
   });
   expect(res.status).toBe(201);
+  await acceptAgreement(organiser, res.json.id);
   return res.json as { id: string; name: string; myPseudonym: string };
+}
+
+/** Accepts the group's current agreements, as everyone must before entering a room. */
+export async function acceptAgreement(client: HttpClient, groupId: string) {
+  const agreement = await client.get(`/api/groups/${groupId}/agreement`);
+  expect(agreement.status).toBe(200);
+  const accepted = await client.post(`/api/groups/${groupId}/agreement/accept`, {
+    version: agreement.json.version,
+  });
+  expect(accepted.status).toBe(200);
+  return accepted.json as { version: number; acceptedVersion: number };
 }
 
 export async function startSession(client: HttpClient, groupId: string) {
@@ -48,6 +60,7 @@ export async function inviteParticipant(inviter: HttpClient, groupId: string, ba
     account: { username: `participant_${suffix()}`, password },
   });
   expect(res.status).toBe(201);
+  await acceptAgreement(participant, groupId);
   return { client: participant, pseudonym };
 }
 

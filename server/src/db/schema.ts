@@ -1,9 +1,12 @@
 import { sql } from 'drizzle-orm';
+import type { CrisisResource, CwCategory } from '@hearth/shared';
 import {
   boolean,
   index,
   integer,
+  jsonb,
   pgTable,
+  primaryKey,
   text,
   timestamp,
   uniqueIndex,
@@ -20,6 +23,7 @@ export const accounts = pgTable(
     username: text('username').notNull(),
     passwordHash: text('password_hash').notNull(),
     isOrganiser: boolean('is_organiser').notNull().default(false),
+    email: text('email'),
     createdAt: createdAt(),
   },
   (t) => [uniqueIndex('accounts_username_key').on(sql`lower(${t.username})`)],
@@ -51,6 +55,12 @@ export const groups = pgTable('groups', {
   id: id(),
   name: text('name').notNull(),
   description: text('description').notNull().default(''),
+  capacity: integer('capacity').notNull().default(12),
+  waitingRoom: boolean('waiting_room').notNull().default(true),
+  approvalRequired: boolean('approval_required').notNull().default(false),
+  retentionHours: integer('retention_hours').notNull().default(24),
+  contentWarnings: jsonb('content_warnings').$type<CwCategory[]>().notNull().default([]),
+  crisisResources: jsonb('crisis_resources').$type<CrisisResource[]>().notNull().default([]),
   createdBy: uuid('created_by').references(() => accounts.id, { onDelete: 'set null' }),
   createdAt: createdAt(),
 });
@@ -68,9 +78,13 @@ export const memberships = pgTable(
       .references(() => accounts.id, { onDelete: 'cascade' }),
     role: text('role', { enum: ['lead_facilitator', 'facilitator', 'participant'] }).notNull(),
     pseudonym: text('pseudonym').notNull(),
+    status: text('status', { enum: ['active', 'pending', 'waitlisted'] }).notNull().default('active'),
+    /** When the status last changed: the waitlist is served in this order. */
+    statusSince: timestamp('status_since', { withTimezone: true }).notNull().defaultNow(),
     createdAt: createdAt(),
   },
   (t) => [
+    index('memberships_group_status_idx').on(t.groupId, t.status, t.statusSince),
     uniqueIndex('memberships_group_account_key').on(t.groupId, t.accountId),
     uniqueIndex('memberships_group_pseudonym_key').on(t.groupId, sql`lower(${t.pseudonym})`),
     index('memberships_account_idx').on(t.accountId),
@@ -85,6 +99,9 @@ export const invites = pgTable(
       .notNull()
       .references(() => groups.id, { onDelete: 'cascade' }),
     codeHash: text('code_hash').notNull().unique(),
+    role: text('role', { enum: ['participant', 'facilitator'] }).notNull().default('participant'),
+    maxUses: integer('max_uses'),
+    uses: integer('uses').notNull().default(0),
     createdBy: uuid('created_by').references(() => accounts.id, { onDelete: 'set null' }),
     createdAt: createdAt(),
     expiresAt: timestamp('expires_at', { withTimezone: true }).notNull(),
@@ -93,6 +110,57 @@ export const invites = pgTable(
   (t) => [index('invites_group_idx').on(t.groupId)],
 );
 
+/** Versioned agreement texts; a group's current agreement is its highest version. */
+export const agreementVersions = pgTable(
+  'agreement_versions',
+  {
+    id: id(),
+    groupId: uuid('group_id')
+      .notNull()
+      .references(() => groups.id, { onDelete: 'cascade' }),
+    version: integer('version').notNull(),
+    text: text('text').notNull(),
+    publishedBy: uuid('published_by').references(() => accounts.id, { onDelete: 'set null' }),
+    publishedAt: timestamp('published_at', { withTimezone: true }).notNull().defaultNow(),
+  },
+  (t) => [uniqueIndex('agreement_versions_group_version_key').on(t.groupId, t.version)],
+);
+
+/** Who accepted which version, and when. */
+export const agreementAcceptances = pgTable(
+  'agreement_acceptances',
+  {
+    membershipId: uuid('membership_id')
+      .notNull()
+      .references(() => memberships.id, { onDelete: 'cascade' }),
+    agreementVersionId: uuid('agreement_version_id')
+      .notNull()
+      .references(() => agreementVersions.id, { onDelete: 'cascade' }),
+    acceptedAt: timestamp('accepted_at', { withTimezone: true }).notNull().defaultNow(),
+  },
+  (t) => [primaryKey({ columns: [t.membershipId, t.agreementVersionId] })],
+);
+
+/** A weekly or fortnightly series: a local start time in a time zone. */
+export const sessionSeries = pgTable('session_series', {
+  id: id(),
+  groupId: uuid('group_id')
+    .notNull()
+    .references(() => groups.id, { onDelete: 'cascade' }),
+  title: text('title').notNull(),
+  brief: text('brief').notNull().default(''),
+  intervalWeeks: integer('interval_weeks').notNull(),
+  timeZone: text('time_zone').notNull(),
+  /** Local date of the first occurrence, YYYY-MM-DD. */
+  firstDate: text('first_date').notNull(),
+  /** Local start time, HH:mm. */
+  localTime: text('local_time').notNull(),
+  durationMinutes: integer('duration_minutes').notNull(),
+  /** Last local date an occurrence may fall on, or null for an open-ended series. */
+  untilDate: text('until_date'),
+  createdAt: createdAt(),
+});
+
 export const sessions = pgTable(
   'sessions',
   {
@@ -100,8 +168,14 @@ export const sessions = pgTable(
     groupId: uuid('group_id')
       .notNull()
       .references(() => groups.id, { onDelete: 'cascade' }),
+    seriesId: uuid('series_id').references(() => sessionSeries.id, { onDelete: 'cascade' }),
+    /** For an occurrence of a series: its local date in the series, which never changes. */
+    occurrenceDate: text('occurrence_date'),
     title: text('title').notNull(),
-    status: text('status', { enum: ['scheduled', 'open', 'closed'] }).notNull(),
+    brief: text('brief').notNull().default(''),
+    timeZone: text('time_zone').notNull().default('UTC'),
+    moved: boolean('moved').notNull().default(false),
+    status: text('status', { enum: ['scheduled', 'open', 'closed', 'cancelled'] }).notNull(),
     startsAt: timestamp('starts_at', { withTimezone: true }).notNull(),
     endsAt: timestamp('ends_at', { withTimezone: true }).notNull(),
     /**
@@ -111,7 +185,10 @@ export const sessions = pgTable(
     lastSeq: integer('last_seq').notNull().default(0),
     createdAt: createdAt(),
   },
-  (t) => [index('sessions_group_starts_idx').on(t.groupId, t.startsAt)],
+  (t) => [
+    index('sessions_group_starts_idx').on(t.groupId, t.startsAt),
+    uniqueIndex('sessions_series_occurrence_key').on(t.seriesId, t.occurrenceDate),
+  ],
 );
 
 export const messages = pgTable(

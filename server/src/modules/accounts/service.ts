@@ -1,11 +1,12 @@
 import { hash, verify } from '@node-rs/argon2';
 import type { Me } from '@hearth/shared';
-import { and, count, eq, gt, sql } from 'drizzle-orm';
+import { and, count, eq, gt, ne, sql } from 'drizzle-orm';
 import type { Db, Store } from '../../db/database.ts';
 import { pgErrorCode } from '../../db/database.ts';
 import { accounts, authSessions, setupTokens } from '../../db/schema.ts';
 import { hashToken, randomToken } from '../../crypto/tokens.ts';
 import { AppError } from '../../errors.ts';
+import type { LoginThrottle } from './throttle.ts';
 
 /** The person behind a request or a socket, as the services see them. */
 export type Actor = {
@@ -31,8 +32,13 @@ const HOUR = 3_600_000;
 
 type AccountRow = typeof accounts.$inferSelect;
 
-export function toMe(account: Pick<AccountRow, 'id' | 'username' | 'isOrganiser'>): Me {
-  return { id: account.id, username: account.username, isOrganiser: account.isOrganiser };
+export function toMe(account: Pick<AccountRow, 'id' | 'username' | 'isOrganiser' | 'email'>): Me {
+  return {
+    id: account.id,
+    username: account.username,
+    isOrganiser: account.isOrganiser,
+    email: account.email,
+  };
 }
 
 export type AccountsService = ReturnType<typeof createAccountsService>;
@@ -40,9 +46,12 @@ export type AccountsService = ReturnType<typeof createAccountsService>;
 /** Taken while the first organiser is created, so two setup links cannot both succeed. */
 const SETUP_LOCK_KEY = 0x4865_6173; // "Heas"
 
+const invalidCredentials = () =>
+  new AppError('invalid_credentials', 'That username and password do not match.');
+
 export function createAccountsService(
   store: Store,
-  options: { sessionTtlHours: number; passwordHashing: PasswordHashing },
+  options: { sessionTtlHours: number; passwordHashing: PasswordHashing; throttle: LoginThrottle },
 ) {
   const { db } = store;
   const hashPassword = (password: string) => hash(password, options.passwordHashing);
@@ -56,12 +65,17 @@ export function createAccountsService(
 
   async function insertAccount(
     executor: Db,
-    input: { username: string; passwordHash: string; isOrganiser: boolean },
+    input: { username: string; passwordHash: string; isOrganiser: boolean; email?: string | null },
   ): Promise<AccountRow> {
     try {
       const [row] = await executor
         .insert(accounts)
-        .values({ username: input.username, passwordHash: input.passwordHash, isOrganiser: input.isOrganiser })
+        .values({
+          username: input.username,
+          passwordHash: input.passwordHash,
+          isOrganiser: input.isOrganiser,
+          email: input.email ?? null,
+        })
         .returning();
       return row!;
     } catch (error) {
@@ -83,6 +97,7 @@ export function createAccountsService(
   }
 
   return {
+    db,
     accountCount,
     hashPassword,
 
@@ -104,7 +119,7 @@ export function createAccountsService(
       return (await accountCount()) === 0;
     },
 
-    async completeSetup(input: { token: string; username: string; password: string }) {
+    async completeSetup(input: { token: string; username: string; password: string; email?: string }) {
       const unavailable = new AppError(
         'setup_unavailable',
         'This setup link is no longer valid. Hearth may already be set up: try logging in.',
@@ -122,7 +137,12 @@ export function createAccountsService(
         if (consumed.length === 0) throw unavailable;
         const [existing] = await tx.select({ n: count() }).from(accounts);
         if ((existing?.n ?? 0) > 0) throw unavailable;
-        const account = await insertAccount(tx, { username: input.username, passwordHash, isOrganiser: true });
+        const account = await insertAccount(tx, {
+          username: input.username,
+          passwordHash,
+          isOrganiser: true,
+          email: input.email ?? null,
+        });
         await tx.delete(setupTokens);
         const token = await startSession(tx, account.id);
         return { me: toMe(account), token };
@@ -130,23 +150,69 @@ export function createAccountsService(
     },
 
     /** Creates a participant's account inside the caller's transaction and logs it in. */
-    async register(executor: Db, input: { username: string; passwordHash: string }) {
+    async register(executor: Db, input: { username: string; passwordHash: string; email: string | null }) {
       const account = await insertAccount(executor, { ...input, isOrganiser: false });
       const token = await startSession(executor, account.id);
       return { me: toMe(account), token };
     },
 
-    async login(input: { username: string; password: string }) {
+    /**
+     * Checks a password, throttled per account name and per address. Answers are the same for
+     * an unknown username and a wrong password.
+     */
+    async login(input: { username: string; password: string }, address: string) {
+      await options.throttle.check(input.username, address);
       const [account] = await db
         .select()
         .from(accounts)
         .where(eq(sql`lower(${accounts.username})`, input.username.toLowerCase()));
       const valid = await verify(account?.passwordHash ?? (await decoyHash), input.password);
       if (!account || !valid) {
-        throw new AppError('invalid_credentials', 'That username and password do not match.');
+        await options.throttle.failed(input.username, address);
+        throw invalidCredentials();
       }
+      await options.throttle.succeeded(input.username);
       const token = await startSession(db, account.id);
       return { me: toMe(account), token };
+    },
+
+    async me(executor: Db, accountId: string): Promise<Me> {
+      const [account] = await executor.select().from(accounts).where(eq(accounts.id, accountId));
+      if (!account) throw new AppError('unauthenticated', 'Please log in to continue.');
+      return toMe(account);
+    },
+
+    async updateEmail(actor: Actor, email: string | null): Promise<Me> {
+      const [account] = await db
+        .update(accounts)
+        .set({ email })
+        .where(eq(accounts.id, actor.accountId))
+        .returning();
+      return toMe(account!);
+    },
+
+    /**
+     * Changes the password and ends every other login of the account; returns the ended logins
+     * so their sockets can be closed.
+     */
+    async changePassword(actor: Actor, input: { currentPassword: string; newPassword: string }) {
+      const [account] = await db.select().from(accounts).where(eq(accounts.id, actor.accountId));
+      if (!account || !(await verify(account.passwordHash, input.currentPassword))) {
+        throw new AppError('invalid_credentials', 'Your current password is not right.');
+      }
+      const passwordHash = await hashPassword(input.newPassword);
+      return store.transaction(async (tx) => {
+        await tx.update(accounts).set({ passwordHash }).where(eq(accounts.id, actor.accountId));
+        const ended = await tx
+          .delete(authSessions)
+          .where(and(eq(authSessions.accountId, actor.accountId), ne(authSessions.id, actor.authSessionId)))
+          .returning({ id: authSessions.id });
+        return ended.map((row) => row.id);
+      });
+    },
+
+    async logoutEverywhere(actor: Actor): Promise<void> {
+      await db.delete(authSessions).where(eq(authSessions.accountId, actor.accountId));
     },
 
     /** The actor a session token belongs to, or null when it is unknown or expired. */

@@ -1,25 +1,16 @@
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import {
   CreateGroupRequestSchema,
-  EmptyRequestSchema,
-  GroupParamsSchema,
+  GroupDetailSchema,
   GroupListSchema,
+  GroupParamsSchema,
   GroupSchema,
-  InvitePreviewRequestSchema,
-  InvitePreviewSchema,
-  InviteSchema,
-  RedeemInviteRequestSchema,
-  RedeemInviteResultSchema,
+  UpdateGroupRequestSchema,
 } from '@hearth/shared';
-import type { Config } from '../../config.ts';
 import { requireActor } from '../../http/authentication.ts';
-import { setSessionCookie } from '../../http/session-cookie.ts';
 import type { GroupsService } from './service.ts';
 
-export const groupRoutes: FastifyPluginAsyncZod<{ groups: GroupsService; config: Config }> = async (
-  app,
-  { groups, config },
-) => {
+export const groupRoutes: FastifyPluginAsyncZod<{ groups: GroupsService }> = async (app, { groups }) => {
   app.get('/api/groups', { schema: { response: { 200: GroupListSchema } } }, async (request) => ({
     groups: await groups.list(requireActor(request)),
   }));
@@ -27,45 +18,24 @@ export const groupRoutes: FastifyPluginAsyncZod<{ groups: GroupsService; config:
   app.post(
     '/api/groups',
     { schema: { body: CreateGroupRequestSchema, response: { 201: GroupSchema } } },
-    async (request, reply) => {
-      const group = await groups.create(requireActor(request), request.body);
-      return reply.code(201).send(group);
-    },
+    async (request, reply) => reply.code(201).send(await groups.create(requireActor(request), request.body)),
   );
 
-  app.post(
-    '/api/groups/:groupId/invites',
+  app.get(
+    '/api/groups/:groupId',
+    { schema: { params: GroupParamsSchema, response: { 200: GroupDetailSchema } } },
+    async (request) => groups.detail(requireActor(request), request.params.groupId),
+  );
+
+  app.patch(
+    '/api/groups/:groupId',
     {
       schema: {
         params: GroupParamsSchema,
-        body: EmptyRequestSchema,
-        response: { 201: InviteSchema },
+        body: UpdateGroupRequestSchema,
+        response: { 200: GroupDetailSchema },
       },
     },
-    async (request, reply) => {
-      const invite = await groups.createInvite(requireActor(request), request.params.groupId);
-      return reply.code(201).send(invite);
-    },
-  );
-
-  app.post(
-    '/api/invites/preview',
-    { schema: { body: InvitePreviewRequestSchema, response: { 200: InvitePreviewSchema } } },
-    async (request) => groups.previewInvite(request.body.code),
-  );
-
-  app.post(
-    '/api/invites/redeem',
-    {
-      schema: {
-        body: RedeemInviteRequestSchema,
-        response: { 201: RedeemInviteResultSchema },
-      },
-    },
-    async (request, reply) => {
-      const { me, group, token } = await groups.redeemInvite(request.actor, request.body);
-      if (token) setSessionCookie(reply, config, token);
-      return reply.code(201).send({ me, group });
-    },
+    async (request) => groups.update(requireActor(request), request.params.groupId, request.body),
   );
 };

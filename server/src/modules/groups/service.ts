@@ -1,111 +1,111 @@
-import type { CreateGroupRequest, Group, GroupRole, RedeemInviteRequest } from '@hearth/shared';
-import { and, asc, eq, gt, isNull, sql } from 'drizzle-orm';
-import type { Db, Store } from '../../db/database.ts';
-import { pgConstraint, pgErrorCode } from '../../db/database.ts';
-import { groups, invites, memberships } from '../../db/schema.ts';
-import { hashToken, randomToken } from '../../crypto/tokens.ts';
-import { AppError, notFound } from '../../errors.ts';
-import { can, rolesOf, type Action } from '../../policy.ts';
-import type { AccountsService, Actor } from '../accounts/service.ts';
+import type {
+  CreateGroupRequest,
+  Group,
+  GroupDetail,
+  GroupSettings,
+  UpdateGroupRequest,
+} from '@hearth/shared';
+import { defaultAgreementText, groupDefaults } from '@hearth/shared';
+import { and, asc, count, eq, inArray, lt } from 'drizzle-orm';
+import type { Store } from '../../db/database.ts';
+import { groups, memberships } from '../../db/schema.ts';
+import { AppError } from '../../errors.ts';
+import { can, isFacilitatorRole, rolesOf } from '../../policy.ts';
+import type { Actor } from '../accounts/service.ts';
+import type { AgreementsService } from '../agreements/service.ts';
+import type { MembersService } from '../members/service.ts';
+import type { GroupGate, GroupRow, MembershipRow } from './gate.ts';
 
-const INVITE_DAYS = 7;
 
-type GroupRow = typeof groups.$inferSelect;
-type MembershipRow = typeof memberships.$inferSelect;
-
-export type GroupAccess = { group: GroupRow; membership: MembershipRow | null };
-
-function toGroup(group: GroupRow, membership: Pick<MembershipRow, 'role' | 'pseudonym'> | null): Group {
+export function toGroup(group: GroupRow, membership: MembershipRow | null): Group {
   return {
     id: group.id,
     name: group.name,
     description: group.description,
     myRole: membership?.role ?? null,
     myPseudonym: membership?.pseudonym ?? null,
+    myStatus: membership?.status ?? null,
   };
 }
 
-function membershipConflict(error: unknown): AppError | null {
-  if (pgErrorCode(error) !== '23505') return null;
-  if (pgConstraint(error) === 'memberships_group_account_key') {
-    return new AppError('conflict', 'You are already a member of this group.');
-  }
-  return new AppError('conflict', 'That name is already used in this group. Please choose another.');
+export function settingsOf(group: GroupRow): GroupSettings {
+  return {
+    name: group.name,
+    description: group.description,
+    capacity: group.capacity,
+    waitingRoom: group.waitingRoom,
+    approvalRequired: group.approvalRequired,
+    retentionHours: group.retentionHours,
+    contentWarnings: group.contentWarnings,
+    crisisResources: group.crisisResources,
+  };
 }
 
 export type GroupsService = ReturnType<typeof createGroupsService>;
 
-export function createGroupsService(store: Store, accounts: AccountsService) {
+export function createGroupsService(
+  store: Store,
+  deps: { access: GroupGate; members: MembersService; agreements: AgreementsService },
+) {
   const { db } = store;
-  async function addMember(
-    executor: Db,
-    input: { groupId: string; accountId: string; role: GroupRole; pseudonym: string; username: string },
-  ): Promise<MembershipRow> {
-    if (input.pseudonym.toLowerCase() === input.username.toLowerCase()) {
-      throw new AppError(
-        'invalid_input',
-        'Please choose a name for this group that is different from your username.',
-      );
-    }
-    try {
-      const [row] = await executor
-        .insert(memberships)
-        .values({
-          groupId: input.groupId,
-          accountId: input.accountId,
-          role: input.role,
-          pseudonym: input.pseudonym,
-        })
-        .returning();
-      return row!;
-    } catch (error) {
-      throw membershipConflict(error) ?? error;
-    }
+  const { access } = deps;
+
+  async function detail(actor: Actor, groupId: string): Promise<GroupDetail> {
+    const { group, membership } = await access(actor, groupId, 'group.view');
+    const [team, [participants], agreement, waitlistPosition] = await Promise.all([
+      db
+        .select({ memberId: memberships.id, pseudonym: memberships.pseudonym, role: memberships.role })
+        .from(memberships)
+        .where(
+          and(
+            eq(memberships.groupId, groupId),
+            inArray(memberships.role, ['lead_facilitator', 'facilitator']),
+          ),
+        )
+        .orderBy(asc(memberships.role), asc(memberships.pseudonym)),
+      db
+        .select({ n: count() })
+        .from(memberships)
+        .where(
+          and(
+            eq(memberships.groupId, groupId),
+            eq(memberships.role, 'participant'),
+            eq(memberships.status, 'active'),
+          ),
+        ),
+      deps.agreements.current(groupId, membership?.id ?? null),
+      membership?.status === 'waitlisted' ? waitlistPositionOf(membership) : Promise.resolve(null),
+    ]);
+    return {
+      ...toGroup(group, membership),
+      ...settingsOf(group),
+      agreement,
+      facilitators: team.flatMap((member) =>
+        isFacilitatorRole(member.role)
+          ? [{ ...member, role: member.role as 'lead_facilitator' | 'facilitator' }]
+          : [],
+      ),
+      participantCount: participants?.n ?? 0,
+      myWaitlistPosition: waitlistPosition,
+    };
   }
 
-  /** Finds the valid invite for a code; unknown, expired and revoked codes look the same. */
-  async function findInvite(executor: Db, code: string) {
-    const [row] = await executor
-      .select({ invite: invites, group: groups })
-      .from(invites)
-      .innerJoin(groups, eq(groups.id, invites.groupId))
+  async function waitlistPositionOf(membership: MembershipRow): Promise<number> {
+    const [ahead] = await db
+      .select({ n: count() })
+      .from(memberships)
       .where(
         and(
-          eq(invites.codeHash, hashToken(code)),
-          isNull(invites.revokedAt),
-          gt(invites.expiresAt, sql`now()`),
+          eq(memberships.groupId, membership.groupId),
+          eq(memberships.status, 'waitlisted'),
+          lt(memberships.statusSince, membership.statusSince),
         ),
       );
-    if (!row) {
-      throw new AppError(
-        'not_found',
-        'This invite is not valid any more. Please ask the person who invited you for a new one.',
-      );
-    }
-    return row;
+    return (ahead?.n ?? 0) + 1;
   }
 
   return {
-    /**
-     * The gatekeeper for groups: loads a group for an actor and an action, with one answer for
-     * "does not exist" and "not yours to see".
-     */
-    async access(actor: Actor, groupId: string, action: Action): Promise<GroupAccess> {
-      const [row] = await db
-        .select({ group: groups, membership: memberships })
-        .from(groups)
-        .leftJoin(
-          memberships,
-          and(eq(memberships.groupId, groups.id), eq(memberships.accountId, actor.accountId)),
-        )
-        .where(eq(groups.id, groupId));
-      const roles = row ? rolesOf(actor, row.membership?.role ?? null) : [];
-      if (!row || !can(roles, 'group.view')) throw notFound('group');
-      if (!can(roles, action)) {
-        throw new AppError('forbidden', 'Your role in this group does not allow that.');
-      }
-      return row;
-    },
+    detail,
 
     async list(actor: Actor): Promise<Group[]> {
       const membershipJoin = and(
@@ -126,75 +126,38 @@ export function createGroupsService(store: Store, accounts: AccountsService) {
       return rows.map((row) => toGroup(row.group, row.membership));
     },
 
+    /** Creates a group with its first agreement; the creator leads it under a pseudonym. */
     async create(actor: Actor, input: CreateGroupRequest): Promise<Group> {
       if (!can(rolesOf(actor, null), 'group.create')) {
         throw new AppError('forbidden', 'Only organisers can create groups.');
       }
+      const { pseudonym, ...settings } = input;
       return store.transaction(async (tx) => {
         const [group] = await tx
           .insert(groups)
-          .values({ name: input.name, description: input.description, createdBy: actor.accountId })
+          .values({ ...groupDefaults, ...settings, createdBy: actor.accountId })
           .returning();
-        const membership = await addMember(tx, {
+        const membership = await deps.members.add(tx, {
           groupId: group!.id,
           accountId: actor.accountId,
-          role: 'lead_facilitator',
-          pseudonym: input.pseudonym,
           username: actor.username,
+          role: 'lead_facilitator',
+          pseudonym,
+          status: 'active',
         });
+        await deps.agreements.publishIn(tx, group!.id, defaultAgreementText, actor.accountId);
         return toGroup(group!, membership);
       });
     },
 
-    async createInvite(actor: Actor, groupId: string) {
-      await this.access(actor, groupId, 'invite.create');
-      const code = randomToken();
-      const expiresAt = new Date(Date.now() + INVITE_DAYS * 86_400_000);
-      await db
-        .insert(invites)
-        .values({ groupId, codeHash: hashToken(code), createdBy: actor.accountId, expiresAt });
-      return { code, expiresAt: expiresAt.toISOString() };
-    },
-
-    async previewInvite(code: string) {
-      const { group } = await findInvite(db, code);
-      return { groupName: group.name, groupDescription: group.description };
-    },
-
-    /**
-     * Joins the group an invite is for. Without a logged-in actor, the request must carry the
-     * account to create, and the new account is logged in.
-     */
-    async redeemInvite(actor: Actor | null, input: RedeemInviteRequest) {
-      if (!actor && !input.account) {
-        throw new AppError('invalid_input', 'account: Choose a username and a password to join.');
-      }
-      // Hashing is slow on purpose: done before the transaction, it holds no connection or lock.
-      const newAccount = input.account
-        ? { username: input.account.username, passwordHash: await accounts.hashPassword(input.account.password) }
-        : null;
-      return store.transaction(async (tx) => {
-        const { group } = await findInvite(tx, input.code);
-        const registered = actor ? null : await accounts.register(tx, newAccount!);
-        const accountId = actor?.accountId ?? registered!.me.id;
-        const username = actor?.username ?? registered!.me.username;
-        const membership = await addMember(tx, {
-          groupId: group.id,
-          accountId,
-          role: 'participant',
-          pseudonym: input.pseudonym,
-          username,
-        });
-        return {
-          me: registered?.me ?? {
-            id: actor!.accountId,
-            username: actor!.username,
-            isOrganiser: actor!.isOrganiser,
-          },
-          group: toGroup(group, membership),
-          token: registered?.token ?? null,
-        };
+    async update(actor: Actor, groupId: string, changes: UpdateGroupRequest): Promise<GroupDetail> {
+      await access(actor, groupId, 'group.update');
+      await store.transaction(async (tx) => {
+        await tx.update(groups).set(changes).where(eq(groups.id, groupId));
+        // A larger group has room for people who were waiting.
+        if (changes.capacity !== undefined) await deps.members.promoteWaitlist(tx, groupId);
       });
+      return detail(actor, groupId);
     },
   };
 }

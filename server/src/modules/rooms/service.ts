@@ -6,6 +6,7 @@ import { groups, memberships, messages, sessions } from '../../db/schema.ts';
 import { AppError, notFound } from '../../errors.ts';
 import { can, rolesOf } from '../../policy.ts';
 import type { Actor } from '../accounts/service.ts';
+import type { AgreementsService } from '../agreements/service.ts';
 
 type MessageRow = typeof messages.$inferSelect;
 
@@ -37,7 +38,7 @@ function toMessage(row: MessageRow, author: Member): Message {
 
 export type RoomsService = ReturnType<typeof createRoomsService>;
 
-export function createRoomsService(store: Store) {
+export function createRoomsService(store: Store, deps: { agreements: AgreementsService }) {
   const { db } = store;
   async function findSent(sessionId: string, author: Member, clientId: string) {
     const [row] = await db
@@ -73,6 +74,13 @@ export function createRoomsService(store: Store) {
       if (!row.membership || !can(roles, 'room.enter')) {
         throw new AppError('forbidden', 'Only the group’s members and facilitators can enter its room.');
       }
+      if (row.membership.status !== 'active') {
+        throw new AppError(
+          'forbidden',
+          'You can enter the room once your place in the group is confirmed.',
+        );
+      }
+      await deps.agreements.requireAccepted(row.session.groupId, row.membership.id);
       if (row.session.status !== 'open') throw roomClosed();
       return {
         sessionId,

@@ -1,9 +1,16 @@
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import {
   CreateSessionRequestSchema,
+  EmptyRequestSchema,
   GroupParamsSchema,
+  ScheduleRequestSchema,
+  ScheduleResultSchema,
   SessionListSchema,
+  SessionParamsSchema,
   SessionSchema,
+  SessionWindowQuerySchema,
+  UpcomingSessionListSchema,
+  UpdateSessionRequestSchema,
 } from '@hearth/shared';
 import { requireActor } from '../../http/authentication.ts';
 import type { SessionsService } from './service.ts';
@@ -14,28 +21,47 @@ export const sessionRoutes: FastifyPluginAsyncZod<{ sessions: SessionsService }>
 ) => {
   app.get(
     '/api/groups/:groupId/sessions',
-    { schema: { params: GroupParamsSchema, response: { 200: SessionListSchema } } },
+    {
+      schema: {
+        params: GroupParamsSchema,
+        querystring: SessionWindowQuerySchema,
+        response: { 200: SessionListSchema },
+      },
+    },
     async (request) => ({
-      sessions: await sessions.list(requireActor(request), request.params.groupId),
+      sessions: await sessions.list(requireActor(request), request.params.groupId, request.query),
     }),
   );
 
   app.post(
     '/api/groups/:groupId/sessions',
-    {
-      schema: {
-        params: GroupParamsSchema,
-        body: CreateSessionRequestSchema,
-        response: { 201: SessionSchema },
-      },
-    },
-    async (request, reply) => {
-      const session = await sessions.startNow(
-        requireActor(request),
-        request.params.groupId,
-        request.body,
-      );
-      return reply.code(201).send(session);
-    },
+    { schema: { params: GroupParamsSchema, body: CreateSessionRequestSchema, response: { 201: SessionSchema } } },
+    async (request, reply) =>
+      reply.code(201).send(await sessions.startNow(requireActor(request), request.params.groupId, request.body)),
+  );
+
+  app.post(
+    '/api/groups/:groupId/schedule',
+    { schema: { params: GroupParamsSchema, body: ScheduleRequestSchema, response: { 201: ScheduleResultSchema } } },
+    async (request, reply) =>
+      reply.code(201).send(await sessions.schedule(requireActor(request), request.params.groupId, request.body)),
+  );
+
+  app.get(
+    '/api/sessions/upcoming',
+    { schema: { response: { 200: UpcomingSessionListSchema } } },
+    async (request) => ({ sessions: await sessions.upcoming(requireActor(request)) }),
+  );
+
+  app.patch(
+    '/api/sessions/:sessionId',
+    { schema: { params: SessionParamsSchema, body: UpdateSessionRequestSchema, response: { 200: SessionSchema } } },
+    async (request) => sessions.update(requireActor(request), request.params.sessionId, request.body),
+  );
+
+  app.post(
+    '/api/sessions/:sessionId/cancel',
+    { schema: { params: SessionParamsSchema, body: EmptyRequestSchema, response: { 200: SessionSchema } } },
+    async (request) => sessions.cancel(requireActor(request), request.params.sessionId),
   );
 };

@@ -1,40 +1,196 @@
-import type { CreateSessionRequest, Session } from '@hearth/shared';
-import { asc, eq } from 'drizzle-orm';
-import type { Store } from '../../db/database.ts';
-import { sessions } from '../../db/schema.ts';
+import type {
+  CreateSessionRequest,
+  ScheduleRequest,
+  ScheduleResult,
+  Series,
+  Session,
+  UpcomingSession,
+  UpdateSessionRequest,
+} from '@hearth/shared';
+import { and, asc, eq, gt, inArray, lt } from 'drizzle-orm';
+import { DateTime } from 'luxon';
+import type { Db, Store } from '../../db/database.ts';
+import { groups, memberships, sessions, sessionSeries } from '../../db/schema.ts';
+import { AppError, notFound } from '../../errors.ts';
 import type { Actor } from '../accounts/service.ts';
-import type { GroupsService } from '../groups/service.ts';
+import type { GroupGate } from '../groups/gate.ts';
 
 type SessionRow = typeof sessions.$inferSelect;
+type SeriesRow = typeof sessionSeries.$inferSelect;
+
+/** Occurrences of a series are put on the calendar this far ahead, and further when asked. */
+const HORIZON_WEEKS = 12;
+const MAX_HORIZON_WEEKS = 104;
+const DEFAULT_WINDOW_WEEKS = 8;
 
 export function toSession(row: SessionRow): Session {
   return {
     id: row.id,
     groupId: row.groupId,
+    seriesId: row.seriesId,
     title: row.title,
+    brief: row.brief,
     status: row.status,
     startsAt: row.startsAt.toISOString(),
     endsAt: row.endsAt.toISOString(),
+    timeZone: row.timeZone,
+    moved: row.moved,
   };
+}
+
+function toSeries(row: SeriesRow): Series {
+  return {
+    id: row.id,
+    groupId: row.groupId,
+    title: row.title,
+    brief: row.brief,
+    repeat: row.intervalWeeks === 2 ? 'fortnightly' : 'weekly',
+    timeZone: row.timeZone,
+    firstDate: row.firstDate,
+    time: row.localTime,
+    durationMinutes: row.durationMinutes,
+    until: row.untilDate,
+  };
+}
+
+/**
+ * A local date and time in a zone, as an instant. luxon resolves daylight-saving changes: a
+ * weekly 19:00 stays 19:00 local on both sides of a change; a time that does not exist on a
+ * spring-forward night moves forward by the gap.
+ */
+export function localInstant(date: string, time: string, timeZone: string): DateTime {
+  const instant = DateTime.fromISO(`${date}T${time}`, { zone: timeZone });
+  if (!instant.isValid) throw new AppError('invalid_input', 'That date and time do not exist.');
+  return instant;
+}
+
+/** The local dates of a series' occurrences, from its first, up to a limit. */
+export function* occurrenceDates(series: Pick<SeriesRow, 'firstDate' | 'intervalWeeks' | 'untilDate'>) {
+  const first = DateTime.fromISO(series.firstDate, { zone: 'UTC' });
+  for (let index = 0; ; index++) {
+    const date = first.plus({ weeks: index * series.intervalWeeks }).toISODate()!;
+    if (series.untilDate && date > series.untilDate) return;
+    yield date;
+  }
 }
 
 export type SessionsService = ReturnType<typeof createSessionsService>;
 
-export function createSessionsService({ db }: Store, groups: GroupsService) {
+export function createSessionsService(store: Store, deps: { access: GroupGate }) {
+  const { db } = store;
+  const { access } = deps;
+
+  /**
+   * Puts a series' occurrences on the calendar up to `through`. Each occurrence is a row keyed
+   * by (series, local date), so running this twice, or on two nodes at once, adds nothing twice,
+   * and a cancelled or moved occurrence is never recreated.
+   */
+  async function materialise(executor: Db, series: SeriesRow, through: DateTime): Promise<void> {
+    const rows: (typeof sessions.$inferInsert)[] = [];
+    for (const date of occurrenceDates(series)) {
+      const startsAt = localInstant(date, series.localTime, series.timeZone);
+      if (startsAt > through) break;
+      const endsAt = startsAt.plus({ minutes: series.durationMinutes });
+      // Occurrences that ended before the series existed never happened.
+      if (endsAt.toJSDate() < series.createdAt) continue;
+      rows.push({
+        groupId: series.groupId,
+        seriesId: series.id,
+        occurrenceDate: date,
+        title: series.title,
+        brief: series.brief,
+        timeZone: series.timeZone,
+        status: 'scheduled',
+        startsAt: startsAt.toJSDate(),
+        endsAt: endsAt.toJSDate(),
+      });
+    }
+    if (rows.length === 0) return;
+    await executor
+      .insert(sessions)
+      .values(rows)
+      .onConflictDoNothing({ target: [sessions.seriesId, sessions.occurrenceDate] });
+  }
+
+  async function materialiseGroups(groupIds: string[], through: DateTime): Promise<void> {
+    if (groupIds.length === 0) return;
+    const series = await db.select().from(sessionSeries).where(inArray(sessionSeries.groupId, groupIds));
+    for (const one of series) await materialise(db, one, through);
+  }
+
+  function horizon(until?: Date): DateTime {
+    const furthest = DateTime.now().plus({ weeks: MAX_HORIZON_WEEKS });
+    const wanted = until ? DateTime.fromJSDate(until) : DateTime.now().plus({ weeks: HORIZON_WEEKS });
+    return wanted > furthest ? furthest : wanted;
+  }
+
+  /** Loads a session for an actor and an action, through its group's gatekeeper. */
+  async function sessionFor(actor: Actor, sessionId: string, action: 'session.list' | 'session.update') {
+    const [row] = await db.select().from(sessions).where(eq(sessions.id, sessionId));
+    if (!row) throw notFound('session');
+    try {
+      await access(actor, row.groupId, action);
+    } catch (error) {
+      if (error instanceof AppError && error.code === 'not_found') throw notFound('session');
+      throw error;
+    }
+    return row;
+  }
+
+  function requireScheduled(row: SessionRow): void {
+    if (row.status !== 'scheduled') {
+      throw new AppError('conflict', 'Only a session that has not started yet can be changed.');
+    }
+  }
+
   return {
-    async list(actor: Actor, groupId: string): Promise<Session[]> {
-      await groups.access(actor, groupId, 'session.list');
+    materialise,
+
+    /** A group's sessions in a window: by default, from half a day ago to eight weeks ahead. */
+    async list(actor: Actor, groupId: string, window: { from?: string; to?: string } = {}): Promise<Session[]> {
+      await access(actor, groupId, 'session.list');
+      const from = window.from ? new Date(window.from) : DateTime.now().minus({ hours: 12 }).toJSDate();
+      const to = window.to ? new Date(window.to) : DateTime.now().plus({ weeks: DEFAULT_WINDOW_WEEKS }).toJSDate();
+      if (to <= from) throw new AppError('invalid_input', 'to: The end of the window comes before its start.');
+      await materialiseGroups([groupId], horizon(to));
       const rows = await db
         .select()
         .from(sessions)
-        .where(eq(sessions.groupId, groupId))
+        .where(and(eq(sessions.groupId, groupId), gt(sessions.endsAt, from), lt(sessions.startsAt, to)))
         .orderBy(asc(sessions.startsAt));
       return rows.map(toSession);
     },
 
+    /** The next sessions of every group the actor belongs to and may enter. */
+    async upcoming(actor: Actor): Promise<UpcomingSession[]> {
+      const mine = await db
+        .select({ groupId: memberships.groupId, groupName: groups.name })
+        .from(memberships)
+        .innerJoin(groups, eq(groups.id, memberships.groupId))
+        .where(and(eq(memberships.accountId, actor.accountId), eq(memberships.status, 'active')));
+      const names = new Map(mine.map((row) => [row.groupId, row.groupName]));
+      const groupIds = [...names.keys()];
+      if (groupIds.length === 0) return [];
+      const to = DateTime.now().plus({ weeks: DEFAULT_WINDOW_WEEKS });
+      await materialiseGroups(groupIds, horizon(to.toJSDate()));
+      const rows = await db
+        .select()
+        .from(sessions)
+        .where(
+          and(
+            inArray(sessions.groupId, groupIds),
+            gt(sessions.endsAt, new Date()),
+            lt(sessions.startsAt, to.toJSDate()),
+          ),
+        )
+        .orderBy(asc(sessions.startsAt))
+        .limit(50);
+      return rows.map((row) => ({ ...toSession(row), groupName: names.get(row.groupId) ?? '' }));
+    },
+
     /** Starts a session whose room is open from now for the given duration. */
     async startNow(actor: Actor, groupId: string, input: CreateSessionRequest): Promise<Session> {
-      await groups.access(actor, groupId, 'session.create');
+      await access(actor, groupId, 'session.create');
       const startsAt = new Date();
       const [row] = await db
         .insert(sessions)
@@ -47,6 +203,101 @@ export function createSessionsService({ db }: Store, groups: GroupsService) {
         })
         .returning();
       return toSession(row!);
+    },
+
+    /** Schedules a one-off session, or a weekly or fortnightly series, in a time zone. */
+    async schedule(actor: Actor, groupId: string, input: ScheduleRequest): Promise<ScheduleResult> {
+      await access(actor, groupId, 'session.create');
+      const first = localInstant(input.date, input.time, input.timeZone);
+      if (first <= DateTime.now()) {
+        throw new AppError('invalid_input', 'date: That time has already passed. Please choose a later one.');
+      }
+      if (input.repeat === 'once') {
+        if (input.until) throw new AppError('invalid_input', 'until: Only a repeating session has an end date.');
+        const [row] = await db
+          .insert(sessions)
+          .values({
+            groupId,
+            title: input.title,
+            brief: input.brief ?? '',
+            timeZone: input.timeZone,
+            status: 'scheduled',
+            startsAt: first.toJSDate(),
+            endsAt: first.plus({ minutes: input.durationMinutes }).toJSDate(),
+          })
+          .returning();
+        return { series: null, sessions: [toSession(row!)] };
+      }
+      if (input.until && input.until < input.date) {
+        throw new AppError('invalid_input', 'until: The series cannot end before its first session.');
+      }
+      return store.transaction(async (tx) => {
+        const [series] = await tx
+          .insert(sessionSeries)
+          .values({
+            groupId,
+            title: input.title,
+            brief: input.brief ?? '',
+            intervalWeeks: input.repeat === 'fortnightly' ? 2 : 1,
+            timeZone: input.timeZone,
+            firstDate: input.date,
+            localTime: input.time,
+            durationMinutes: input.durationMinutes,
+            untilDate: input.until ?? null,
+          })
+          .returning();
+        await materialise(tx, series!, horizon());
+        const rows = await tx
+          .select()
+          .from(sessions)
+          .where(eq(sessions.seriesId, series!.id))
+          .orderBy(asc(sessions.startsAt));
+        return { series: toSeries(series!), sessions: rows.map(toSession) };
+      });
+    },
+
+    /** Changes one session; for an occurrence of a series, the others stay as they were. */
+    async update(actor: Actor, sessionId: string, changes: UpdateSessionRequest): Promise<Session> {
+      const row = await sessionFor(actor, sessionId, 'session.update');
+      requireScheduled(row);
+      const zone = row.timeZone;
+      const current = DateTime.fromJSDate(row.startsAt, { zone });
+      const moving = changes.date !== undefined || changes.time !== undefined || changes.durationMinutes !== undefined;
+      const startsAt = localInstant(
+        changes.date ?? current.toISODate()!,
+        changes.time ?? current.toFormat('HH:mm'),
+        zone,
+      );
+      const duration = changes.durationMinutes ?? Math.round((row.endsAt.getTime() - row.startsAt.getTime()) / 60_000);
+      if (moving && startsAt <= DateTime.now()) {
+        throw new AppError('invalid_input', 'date: That time has already passed. Please choose a later one.');
+      }
+      const [updated] = await db
+        .update(sessions)
+        .set({
+          ...(changes.title !== undefined ? { title: changes.title } : {}),
+          ...(changes.brief !== undefined ? { brief: changes.brief } : {}),
+          startsAt: startsAt.toJSDate(),
+          endsAt: startsAt.plus({ minutes: duration }).toJSDate(),
+          moved: row.moved || (moving && row.seriesId !== null),
+        })
+        .where(and(eq(sessions.id, sessionId), eq(sessions.status, 'scheduled')))
+        .returning();
+      if (!updated) throw new AppError('conflict', 'Only a session that has not started yet can be changed.');
+      return toSession(updated);
+    },
+
+    /** Cancels one session; a series goes on without it. */
+    async cancel(actor: Actor, sessionId: string): Promise<Session> {
+      const row = await sessionFor(actor, sessionId, 'session.update');
+      requireScheduled(row);
+      const [updated] = await db
+        .update(sessions)
+        .set({ status: 'cancelled' })
+        .where(and(eq(sessions.id, sessionId), eq(sessions.status, 'scheduled')))
+        .returning();
+      if (!updated) throw new AppError('conflict', 'Only a session that has not started yet can be cancelled.');
+      return toSession(updated);
     },
   };
 }

@@ -1,0 +1,68 @@
+import type { RedisConnection } from '../redis.ts';
+
+/**
+ * Fixed-window counters for rate limits: in this process on the embedded default, in Redis
+ * (shared by every node) when it is configured. Keys are hashed by the callers, so no username
+ * or address is stored in the clear.
+ */
+export type Counters = {
+  /** Adds one to `key` and returns its count within the current window and when that ends. */
+  increment(key: string, windowSeconds: number): Promise<{ count: number; resetInSeconds: number }>;
+  peek(key: string): Promise<{ count: number; resetInSeconds: number }>;
+  reset(key: string): Promise<void>;
+};
+
+export function memoryCounters(now: () => number = Date.now): Counters {
+  const windows = new Map<string, { count: number; resetAt: number }>();
+  const live = (key: string) => {
+    const entry = windows.get(key);
+    if (entry && entry.resetAt <= now()) {
+      windows.delete(key);
+      return undefined;
+    }
+    return entry;
+  };
+  const sweep = setInterval(() => {
+    for (const key of windows.keys()) live(key);
+  }, 60_000);
+  sweep.unref();
+  return {
+    async increment(key, windowSeconds) {
+      const entry = live(key) ?? { count: 0, resetAt: now() + windowSeconds * 1000 };
+      entry.count += 1;
+      windows.set(key, entry);
+      return { count: entry.count, resetInSeconds: Math.ceil((entry.resetAt - now()) / 1000) };
+    },
+    async peek(key) {
+      const entry = live(key);
+      return entry
+        ? { count: entry.count, resetInSeconds: Math.ceil((entry.resetAt - now()) / 1000) }
+        : { count: 0, resetInSeconds: 0 };
+    },
+    async reset(key) {
+      windows.delete(key);
+    },
+  };
+}
+
+export function redisCounters(redis: RedisConnection): Counters {
+  const name = (key: string) => `${redis.keyPrefix}:count:${key}`;
+  return {
+    async increment(key, windowSeconds) {
+      const [count, ttl] = (await redis.pub
+        .multi()
+        .incr(name(key))
+        .expire(name(key), windowSeconds, 'NX')
+        .ttl(name(key))
+        .exec()) as unknown as [number, number, number];
+      return { count: Number(count), resetInSeconds: Math.max(Number(ttl), 0) };
+    },
+    async peek(key) {
+      const [count, ttl] = await Promise.all([redis.pub.get(name(key)), redis.pub.ttl(name(key))]);
+      return { count: Number(count ?? 0), resetInSeconds: Math.max(Number(ttl), 0) };
+    },
+    async reset(key) {
+      await redis.pub.del(name(key));
+    },
+  };
+}

@@ -1,0 +1,247 @@
+import type { AssignFacilitatorRequest, GroupMember, GroupRole, MembershipStatus } from '@hearth/shared';
+import { and, asc, count, eq, sql } from 'drizzle-orm';
+import type { Db, Store } from '../../db/database.ts';
+import { pgConstraint, pgErrorCode } from '../../db/database.ts';
+import { accounts, groups, memberships } from '../../db/schema.ts';
+import { AppError, notFound } from '../../errors.ts';
+import { isFacilitatorRole } from '../../policy.ts';
+import type { Actor } from '../accounts/service.ts';
+import type { GroupGate, MembershipRow } from '../groups/gate.ts';
+
+function membershipConflict(error: unknown): AppError | null {
+  if (pgErrorCode(error) !== '23505') return null;
+  if (pgConstraint(error) === 'memberships_group_account_key') {
+    return new AppError('conflict', 'That account is already a member of this group.');
+  }
+  return new AppError('conflict', 'That name is already used in this group. Please choose another.');
+}
+
+function toMember(row: MembershipRow, waitlistPosition: number | null = null): GroupMember {
+  return {
+    memberId: row.id,
+    pseudonym: row.pseudonym,
+    role: row.role,
+    status: row.status,
+    joinedAt: row.createdAt.toISOString(),
+    waitlistPosition,
+  };
+}
+
+export type MembersService = ReturnType<typeof createMembersService>;
+
+export function createMembersService(store: Store, deps: { access: GroupGate }) {
+  const { db } = store;
+  const { access } = deps;
+
+  /** Locks the group row: capacity decisions for one group happen one at a time. */
+  async function lockGroup(tx: Db, groupId: string) {
+    const [group] = await tx.select().from(groups).where(eq(groups.id, groupId)).for('update');
+    if (!group) throw notFound('group');
+    return group;
+  }
+
+  async function countWhere(tx: Db, groupId: string, status: MembershipStatus) {
+    const [row] = await tx
+      .select({ n: count() })
+      .from(memberships)
+      .where(
+        and(
+          eq(memberships.groupId, groupId),
+          eq(memberships.role, 'participant'),
+          eq(memberships.status, status),
+        ),
+      );
+    return row?.n ?? 0;
+  }
+
+  /** Where a new participant goes: into the group, or onto the waitlist behind those waiting. */
+  async function placeFor(tx: Db, groupId: string): Promise<'active' | 'waitlisted'> {
+    const group = await lockGroup(tx, groupId);
+    const [active, waiting] = await Promise.all([
+      countWhere(tx, groupId, 'active'),
+      countWhere(tx, groupId, 'waitlisted'),
+    ]);
+    return active < group.capacity && waiting === 0 ? 'active' : 'waitlisted';
+  }
+
+  /** Moves people from the waitlist into the group, first come first served, while there is room. */
+  async function promoteWaitlist(tx: Db, groupId: string): Promise<void> {
+    const group = await lockGroup(tx, groupId);
+    const free = group.capacity - (await countWhere(tx, groupId, 'active'));
+    if (free <= 0) return;
+    const next = await tx
+      .select({ id: memberships.id })
+      .from(memberships)
+      .where(and(eq(memberships.groupId, groupId), eq(memberships.status, 'waitlisted')))
+      .orderBy(asc(memberships.statusSince), asc(memberships.createdAt))
+      .limit(free);
+    for (const { id } of next) {
+      await tx
+        .update(memberships)
+        .set({ status: 'active', statusSince: sql`now()` })
+        .where(eq(memberships.id, id));
+    }
+  }
+
+  async function add(
+    executor: Db,
+    input: {
+      groupId: string;
+      accountId: string;
+      username: string;
+      role: GroupRole;
+      pseudonym: string;
+      status: MembershipStatus;
+    },
+  ): Promise<MembershipRow> {
+    if (input.pseudonym.toLowerCase() === input.username.toLowerCase()) {
+      throw new AppError(
+        'invalid_input',
+        'Please choose a name for this group that is different from the username.',
+      );
+    }
+    try {
+      const [row] = await executor
+        .insert(memberships)
+        .values({
+          groupId: input.groupId,
+          accountId: input.accountId,
+          role: input.role,
+          pseudonym: input.pseudonym,
+          status: input.status,
+        })
+        .returning();
+      return row!;
+    } catch (error) {
+      throw membershipConflict(error) ?? error;
+    }
+  }
+
+  async function findMember(tx: Db, groupId: string, memberId: string): Promise<MembershipRow> {
+    const [row] = await tx
+      .select()
+      .from(memberships)
+      .where(and(eq(memberships.id, memberId), eq(memberships.groupId, groupId)));
+    if (!row) throw notFound('member');
+    return row;
+  }
+
+  /** A group has one lead facilitator: the previous one stays on as a facilitator. */
+  async function demoteLead(tx: Db, groupId: string): Promise<void> {
+    await tx
+      .update(memberships)
+      .set({ role: 'facilitator' })
+      .where(and(eq(memberships.groupId, groupId), eq(memberships.role, 'lead_facilitator')));
+  }
+
+  /** Removes a membership and gives its place, if it held one, to the next person waiting. */
+  async function removeMembership(tx: Db, member: MembershipRow): Promise<void> {
+    await tx.delete(memberships).where(eq(memberships.id, member.id));
+    await promoteWaitlist(tx, member.groupId);
+  }
+
+  return {
+    add,
+    placeFor,
+    promoteWaitlist,
+
+    async list(actor: Actor, groupId: string): Promise<GroupMember[]> {
+      await access(actor, groupId, 'member.list');
+      const rows = await db
+        .select()
+        .from(memberships)
+        .where(eq(memberships.groupId, groupId))
+        .orderBy(asc(memberships.statusSince), asc(memberships.createdAt));
+      let position = 0;
+      return rows.map((row) => toMember(row, row.status === 'waitlisted' ? ++position : null));
+    },
+
+    /** Lets a pending registration in, or onto the waitlist when the group is full. */
+    async approve(actor: Actor, groupId: string, memberId: string): Promise<GroupMember> {
+      await access(actor, groupId, 'member.approve');
+      return store.transaction(async (tx) => {
+        const member = await findMember(tx, groupId, memberId);
+        if (member.status !== 'pending') {
+          throw new AppError('conflict', 'This person is not waiting for approval.');
+        }
+        const status = await placeFor(tx, groupId);
+        const [row] = await tx
+          .update(memberships)
+          .set({ status, statusSince: sql`now()` })
+          .where(eq(memberships.id, memberId))
+          .returning();
+        return toMember(row!);
+      });
+    },
+
+    async decline(actor: Actor, groupId: string, memberId: string): Promise<void> {
+      await access(actor, groupId, 'member.approve');
+      await store.transaction(async (tx) => {
+        const member = await findMember(tx, groupId, memberId);
+        if (member.status !== 'pending') {
+          throw new AppError('conflict', 'This person is not waiting for approval.');
+        }
+        await tx.delete(memberships).where(eq(memberships.id, memberId));
+      });
+    },
+
+    async remove(actor: Actor, groupId: string, memberId: string): Promise<void> {
+      await access(actor, groupId, 'member.remove');
+      await store.transaction(async (tx) => removeMembership(tx, await findMember(tx, groupId, memberId)));
+    },
+
+    async leave(actor: Actor, groupId: string): Promise<void> {
+      const { membership } = await access(actor, groupId, 'group.leave');
+      await store.transaction(async (tx) => removeMembership(tx, membership!));
+    },
+
+    /** Changes a member's role; a new lead facilitator takes over from the previous one. */
+    async changeRole(actor: Actor, groupId: string, memberId: string, role: GroupRole): Promise<GroupMember> {
+      await access(actor, groupId, 'member.changeRole');
+      return store.transaction(async (tx) => {
+        await lockGroup(tx, groupId);
+        const member = await findMember(tx, groupId, memberId);
+        if (member.status !== 'active' && isFacilitatorRole(role)) {
+          // Facilitators hold no participant place: they join at once.
+          await tx.update(memberships).set({ status: 'active', statusSince: sql`now()` }).where(eq(memberships.id, memberId));
+        }
+        if (role === 'lead_facilitator') await demoteLead(tx, groupId);
+        const [row] = await tx.update(memberships).set({ role }).where(eq(memberships.id, memberId)).returning();
+        // A participant who became a facilitator frees a participant's place.
+        await promoteWaitlist(tx, groupId);
+        return toMember(row!);
+      });
+    },
+
+    /** Makes an existing account a facilitator of the group, adding it when it is not a member. */
+    async assignFacilitator(actor: Actor, groupId: string, input: AssignFacilitatorRequest): Promise<GroupMember> {
+      await access(actor, groupId, 'facilitator.assign');
+      const [account] = await db
+        .select({ id: accounts.id, username: accounts.username })
+        .from(accounts)
+        .where(eq(sql`lower(${accounts.username})`, input.username.toLowerCase()));
+      if (!account) throw new AppError('not_found', 'No account has that username.');
+      const [existing] = await db
+        .select()
+        .from(memberships)
+        .where(and(eq(memberships.groupId, groupId), eq(memberships.accountId, account.id)));
+      if (existing) return this.changeRole(actor, groupId, existing.id, input.role);
+      if (!input.pseudonym) {
+        throw new AppError('invalid_input', 'pseudonym: Choose the name this facilitator is shown under.');
+      }
+      return store.transaction(async (tx) => {
+        await lockGroup(tx, groupId);
+        if (input.role === 'lead_facilitator') await demoteLead(tx, groupId);
+        const row = await add(tx, {
+          groupId,
+          accountId: account.id,
+          username: account.username,
+          role: input.role,
+          pseudonym: input.pseudonym!,
+          status: 'active',
+        });
+        return toMember(row);
+      });
+    },
+  };
+}
