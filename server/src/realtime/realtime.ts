@@ -86,6 +86,7 @@ export function createRealtime(
   app.route({
     method: ['GET', 'POST'],
     url: '/socket.io/',
+    schema: { hide: true },
     onRequest: async (request, reply) => {
       reply.hijack();
       io.engine.handleRequest(request.raw, reply.raw);
