@@ -1,12 +1,51 @@
-import { Page, PageHeading, RequireAuth } from './components/layout.tsx';
+import { Component, lazy, Suspense, type ReactNode } from 'react';
+import { Loading, Page, PageHeading, RequireAuth } from './components/layout.tsx';
 import { AuthProvider } from './lib/auth.tsx';
 import { Link, matchPath, useLocation } from './lib/router.tsx';
+import { AccountPage } from './pages/AccountPage.tsx';
 import { GroupPage } from './pages/GroupPage.tsx';
 import { HomePage } from './pages/HomePage.tsx';
 import { InvitePage } from './pages/InvitePage.tsx';
 import { LoginPage } from './pages/LoginPage.tsx';
 import { RoomPage } from './pages/RoomPage.tsx';
 import { SetupPage } from './pages/SetupPage.tsx';
+
+/**
+ * The organisers' and facilitators' pages load only when someone opens them, so the pages every
+ * participant uses stay small and quick on a slow phone connection.
+ */
+const ManagePage = lazy(() =>
+  import('./pages/manage/ManagePage.tsx').then((module) => ({ default: module.ManagePage })),
+);
+
+/** A page whose code could not be fetched (say, the connection dropped) says so calmly. */
+class LoadBoundary extends Component<{ children: ReactNode }, { failed: boolean }> {
+  override state = { failed: false };
+
+  static getDerivedStateFromError(): { failed: boolean } {
+    return { failed: true };
+  }
+
+  override render() {
+    if (!this.state.failed) return this.props.children;
+    return (
+      <Page title="Error">
+        <div className="notice notice-error" role="alert">
+          <p>This page could not be loaded. Please check your connection and try again.</p>
+          <button
+            type="button"
+            className="button-secondary"
+            onClick={() => {
+              location.reload();
+            }}
+          >
+            Try again
+          </button>
+        </div>
+      </Page>
+    );
+  }
+}
 
 function NotFound() {
   return (
@@ -29,6 +68,31 @@ function Routes() {
   if (matchPath('/login', pathname)) return <LoginPage />;
   if (matchPath('/setup', pathname)) return <SetupPage />;
   if (matchPath('/invite', pathname)) return <InvitePage />;
+  if (matchPath('/account', pathname)) {
+    return <RequireAuth>{(me) => <AccountPage key={me.id} me={me} />}</RequireAuth>;
+  }
+
+  const manage = matchPath('/groups/:groupId/manage', pathname);
+  if (manage?.groupId) {
+    const { groupId } = manage;
+    return (
+      <RequireAuth>
+        {(me) => (
+          <LoadBoundary>
+            <Suspense
+              fallback={
+                <Page title="Manage group">
+                  <Loading />
+                </Page>
+              }
+            >
+              <ManagePage key={`${groupId}:${me.id}`} groupId={groupId} me={me} />
+            </Suspense>
+          </LoadBoundary>
+        )}
+      </RequireAuth>
+    );
+  }
 
   const group = matchPath('/groups/:groupId', pathname);
   if (group?.groupId) {

@@ -63,8 +63,10 @@ describe.runIf(browserAvailable)('two people in two browsers', () => {
     await participant.getByLabel('Username').fill('quiet_heron');
     await participant.getByLabel('Password').fill('another long passphrase');
     await participant.getByRole('button', { name: 'Join the group' }).click();
+    await participant.getByRole('button', { name: 'I accept these agreements' }).click();
     await participant.getByRole('link', { name: 'Enter room' }).click();
 
+    await organiser.getByRole('button', { name: 'I accept these agreements' }).click();
     await organiser.getByRole('link', { name: 'Enter room' }).click();
 
     await participant.getByLabel('Message').fill('Hello. It is my first time here.');

@@ -2,6 +2,7 @@ import {
   useId,
   type InputHTMLAttributes,
   type ReactNode,
+  type SelectHTMLAttributes,
   type SubmitEventHandler,
   type TextareaHTMLAttributes,
 } from 'react';
@@ -46,6 +47,55 @@ export function TextAreaField({ label, hint, id, ...textarea }: TextAreaFieldPro
         </p>
       )}
       <textarea id={inputId} aria-describedby={hintId} {...textarea} />
+    </div>
+  );
+}
+
+type SelectFieldProps = SelectHTMLAttributes<HTMLSelectElement> & {
+  label: string;
+  hint?: ReactNode;
+};
+
+export function SelectField({ label, hint, id, children, ...select }: SelectFieldProps) {
+  const autoId = useId();
+  const inputId = id ?? autoId;
+  const hintId = hint ? `${inputId}-hint` : undefined;
+  return (
+    <div className="field">
+      <label htmlFor={inputId}>{label}</label>
+      {hint && (
+        <p id={hintId} className="hint">
+          {hint}
+        </p>
+      )}
+      <select id={inputId} aria-describedby={hintId} {...select}>
+        {children}
+      </select>
+    </div>
+  );
+}
+
+type CheckboxFieldProps = Omit<InputHTMLAttributes<HTMLInputElement>, 'type'> & {
+  label: string;
+  hint?: ReactNode;
+};
+
+/** A checkbox with its label beside it; the whole label is a comfortable target. */
+export function CheckboxField({ label, hint, id, ...input }: CheckboxFieldProps) {
+  const autoId = useId();
+  const inputId = id ?? autoId;
+  const hintId = hint ? `${inputId}-hint` : undefined;
+  return (
+    <div className="check">
+      <input id={inputId} type="checkbox" aria-describedby={hintId} {...input} />
+      <div>
+        <label htmlFor={inputId}>{label}</label>
+        {hint && (
+          <p id={hintId} className="hint">
+            {hint}
+          </p>
+        )}
+      </div>
     </div>
   );
 }
@@ -156,6 +206,7 @@ export function StatusMessage({ message }: { message: string | null }) {
 
 export function FormSection({
   title,
+  intro,
   submitLabel,
   onSubmit,
   pending,
@@ -164,6 +215,7 @@ export function FormSection({
   children,
 }: {
   title: string;
+  intro?: ReactNode;
   submitLabel: string;
   onSubmit: SubmitEventHandler<HTMLFormElement>;
   pending: boolean;
@@ -175,6 +227,7 @@ export function FormSection({
   return (
     <section className="section" aria-labelledby={headingId}>
       <h2 id={headingId}>{title}</h2>
+      {intro}
       <form className="stack card" onSubmit={onSubmit}>
         {children}
         <FormError message={error} />

@@ -47,6 +47,9 @@ function AppHeader() {
               <span className="visually-hidden">Logged in as </span>
               {state.me.username}
             </span>
+            <Link to="/account" className="account-link">
+              Account
+            </Link>
             <button
               type="button"
               className="button-quiet"
@@ -74,6 +77,8 @@ function AppHeader() {
 export type PageTitle =
   | 'Groups'
   | 'Group'
+  | 'Manage group'
+  | 'Account'
   | 'Log in'
   | 'Set up'
   | 'Invitation'

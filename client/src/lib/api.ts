@@ -1,22 +1,42 @@
 import { z } from 'zod';
 import {
+  AgreementAcceptanceListSchema,
+  AgreementSchema,
   ApiErrorSchema,
+  ChangeRoleRequestSchema,
+  GroupDetailSchema,
   GroupListSchema,
+  GroupMemberSchema,
   GroupSchema,
+  InviteListSchema,
   InvitePreviewSchema,
   InviteSchema,
   MeSchema,
+  MemberListSchema,
   RedeemInviteResultSchema,
+  ScheduleResultSchema,
   SessionListSchema,
   SessionSchema,
   SetupStatusSchema,
+  UpcomingSessionListSchema,
+  type AcceptAgreementRequest,
+  type AssignFacilitatorRequest,
+  type ChangePasswordRequest,
   type CreateGroupRequest,
+  type CreateInviteRequest,
   type CreateSessionRequest,
   type ErrorCode,
   type LoginRequest,
+  type PublishAgreementRequest,
   type RedeemInviteRequest,
+  type ScheduleRequest,
   type SetupRequest,
+  type UpdateAccountRequest,
+  type UpdateGroupRequest,
+  type UpdateSessionRequest,
 } from '@hearth/shared';
+
+export type ChangeRoleRequest = z.infer<typeof ChangeRoleRequestSchema>;
 
 export class ApiRequestError extends Error {
   readonly code: ErrorCode;
@@ -42,6 +62,7 @@ const codeForStatus: Partial<Record<number, ErrorCode>> = {
   404: 'not_found',
   409: 'conflict',
   413: 'payload_too_large',
+  429: 'rate_limited',
   503: 'unavailable',
 };
 
@@ -54,10 +75,12 @@ function fallbackError(status: number): ApiRequestError {
   return new ApiRequestError(code, message, status);
 }
 
-async function call(method: 'GET' | 'POST', path: string, body?: unknown): Promise<Response> {
+type Method = 'GET' | 'POST' | 'PATCH' | 'DELETE';
+
+async function call(method: Method, path: string, body?: unknown): Promise<Response> {
   const headers: Record<string, string> = { accept: 'application/json' };
   const init: RequestInit = { method, headers, credentials: 'same-origin' };
-  if (method === 'POST') {
+  if (method === 'POST' || method === 'PATCH') {
     headers['content-type'] = 'application/json';
     init.body = JSON.stringify(body ?? {});
   }
@@ -117,23 +140,79 @@ async function post<S extends z.ZodType>(
   return read(await call('POST', path, body), schema);
 }
 
+async function patch<S extends z.ZodType>(
+  path: string,
+  body: unknown,
+  schema: S,
+): Promise<z.output<S>> {
+  return read(await call('PATCH', path, body), schema);
+}
+
+/** For answers without a body (204). */
+async function send(method: Method, path: string, body?: unknown): Promise<void> {
+  await call(method, path, body);
+}
 
 const groupPath = (groupId: string) => `/api/groups/${encodeURIComponent(groupId)}`;
+const memberPath = (groupId: string, memberId: string) =>
+  `${groupPath(groupId)}/members/${encodeURIComponent(memberId)}`;
+const sessionPath = (sessionId: string) => `/api/sessions/${encodeURIComponent(sessionId)}`;
 
 export const api = {
   setupStatus: () => get('/api/setup', SetupStatusSchema),
   setup: (body: SetupRequest) => post('/api/setup', body, MeSchema),
   login: (body: LoginRequest) => post('/api/auth/login', body, MeSchema),
-  logout: async (): Promise<void> => {
-    await call('POST', '/api/auth/logout', {});
-  },
+  logout: () => send('POST', '/api/auth/logout', {}),
+  logoutEverywhere: () => send('POST', '/api/auth/logout-everywhere', {}),
+
   me: () => get('/api/me', MeSchema),
+  updateMe: (body: UpdateAccountRequest) => patch('/api/me', body, MeSchema),
+  changePassword: (body: ChangePasswordRequest) => send('POST', '/api/me/password', body),
+
   groups: () => get('/api/groups', GroupListSchema),
+  group: (groupId: string) => get(groupPath(groupId), GroupDetailSchema),
   createGroup: (body: CreateGroupRequest) => post('/api/groups', body, GroupSchema),
+  updateGroup: (groupId: string, body: UpdateGroupRequest) =>
+    patch(groupPath(groupId), body, GroupDetailSchema),
+  leaveGroup: (groupId: string) => send('POST', `${groupPath(groupId)}/leave`, {}),
+
+  agreement: (groupId: string) => get(`${groupPath(groupId)}/agreement`, AgreementSchema),
+  publishAgreement: (groupId: string, body: PublishAgreementRequest) =>
+    post(`${groupPath(groupId)}/agreement`, body, AgreementSchema),
+  acceptAgreement: (groupId: string, body: AcceptAgreementRequest) =>
+    post(`${groupPath(groupId)}/agreement/accept`, body, AgreementSchema),
+  acceptances: (groupId: string) =>
+    get(`${groupPath(groupId)}/agreement/acceptances`, AgreementAcceptanceListSchema),
+
+  members: (groupId: string) => get(`${groupPath(groupId)}/members`, MemberListSchema),
+  approveMember: (groupId: string, memberId: string) =>
+    post(`${memberPath(groupId, memberId)}/approve`, {}, GroupMemberSchema),
+  declineMember: (groupId: string, memberId: string) =>
+    send('POST', `${memberPath(groupId, memberId)}/decline`, {}),
+  changeRole: (groupId: string, memberId: string, body: ChangeRoleRequest) =>
+    patch(memberPath(groupId, memberId), body, GroupMemberSchema),
+  removeMember: (groupId: string, memberId: string) =>
+    send('DELETE', memberPath(groupId, memberId)),
+  assignFacilitator: (groupId: string, body: AssignFacilitatorRequest) =>
+    post(`${groupPath(groupId)}/facilitators`, body, GroupMemberSchema),
+
   sessions: (groupId: string) => get(`${groupPath(groupId)}/sessions`, SessionListSchema),
+  upcomingSessions: () => get('/api/sessions/upcoming', UpcomingSessionListSchema),
   createSession: (groupId: string, body: CreateSessionRequest) =>
     post(`${groupPath(groupId)}/sessions`, body, SessionSchema),
-  createInvite: (groupId: string) => post(`${groupPath(groupId)}/invites`, {}, InviteSchema),
+  schedule: (groupId: string, body: ScheduleRequest) =>
+    post(`${groupPath(groupId)}/schedule`, body, ScheduleResultSchema),
+  updateSession: (sessionId: string, body: UpdateSessionRequest) =>
+    patch(sessionPath(sessionId), body, SessionSchema),
+  cancelSession: (sessionId: string) =>
+    post(`${sessionPath(sessionId)}/cancel`, {}, SessionSchema),
+
+  createInvite: (groupId: string, body: CreateInviteRequest = {}) =>
+    post(`${groupPath(groupId)}/invites`, body, InviteSchema),
+  invites: (groupId: string) => get(`${groupPath(groupId)}/invites`, InviteListSchema),
+  revokeInvite: (groupId: string, inviteId: string) =>
+    send('POST', `${groupPath(groupId)}/invites/${encodeURIComponent(inviteId)}/revoke`, {}),
+  // The code travels in the body: in a path or query string it would end up in logs.
   previewInvite: (code: string) => post('/api/invites/preview', { code }, InvitePreviewSchema),
   redeemInvite: (body: RedeemInviteRequest) =>
     post('/api/invites/redeem', body, RedeemInviteResultSchema),

@@ -1,64 +1,65 @@
 import { useId, useRef, useState, type SubmitEvent } from 'react';
 import {
   limits,
-  type Group,
+  type Agreement,
+  type CrisisResource,
+  type GroupDetail,
   type Invite,
   type Me,
   type Session,
-  type SessionList,
 } from '@hearth/shared';
-import { Field, FormError, FormSection, StatusMessage } from '../components/forms.tsx';
+import { ConfirmAction } from '../components/confirm.tsx';
+import { Field, FormError, FormSection } from '../components/forms.tsx';
+import { InviteLinkField } from '../components/inviteLink.tsx';
 import { LoadError, Loading, Page, PageHeading } from '../components/layout.tsx';
-import { api, ApiRequestError } from '../lib/api.ts';
-import {
-  formatDateTime,
-  formatEnd,
-  formatLongDateTime,
-  isFacilitatorRole,
-  roleInWords,
-} from '../lib/format.ts';
-import { Link } from '../lib/router.tsx';
+import { isAhead, SessionCard, sortSessions } from '../components/sessionCard.tsx';
+import { api, ApiRequestError, toApiRequestError } from '../lib/api.ts';
+import { formatLongDateTime, isFacilitatorRole, roleInWords } from '../lib/format.ts';
+import { Link, navigate } from '../lib/router.tsx';
 import { useAsync } from '../lib/useAsync.ts';
 import { useSubmit } from '../lib/useSubmit.ts';
-
-const statusWords: Record<Session['status'], string> = {
-  scheduled: 'Not started yet',
-  open: 'Open now',
-  closed: 'Ended',
-};
 
 const durationHint =
   `Between ${String(limits.sessionDurationMinutesMin)} and ` +
   `${String(limits.sessionDurationMinutesMax)} minutes. The room opens as soon as you start it.`;
 
-const statusOrder: Record<Session['status'], number> = { open: 0, scheduled: 1, closed: 2 };
-
-function sortSessions(sessions: readonly Session[]): Session[] {
-  return [...sessions].sort(
-    (a, b) =>
-      statusOrder[a.status] - statusOrder[b.status] ||
-      (a.status === 'scheduled'
-        ? a.startsAt.localeCompare(b.startsAt)
-        : b.startsAt.localeCompare(a.startsAt)),
-  );
-}
-
 interface GroupData {
-  group: Group;
-  sessions: SessionList['sessions'];
+  group: GroupDetail;
+  /** Null when the viewer may not see the sessions yet (waiting for approval or a place). */
+  sessions: Session[] | null;
 }
 
 async function loadGroup(groupId: string): Promise<GroupData> {
-  const [{ groups }, { sessions }] = await Promise.all([api.groups(), api.sessions(groupId)]);
-  const group = groups.find((g) => g.id === groupId);
-  if (!group) {
-    throw new ApiRequestError('not_found', 'We could not find this group.', 404);
-  }
+  const [group, sessions] = await Promise.all([
+    api.group(groupId),
+    api.sessions(groupId).then(
+      (list) => list.sessions,
+      (caught: unknown) => {
+        const error = toApiRequestError(caught);
+        if (error.code === 'forbidden') return null;
+        throw error;
+      },
+    ),
+  ]);
   return { group, sessions };
+}
+
+/** The invite page says, through history state, that the person has just joined. */
+function justJoined(): boolean {
+  const state: unknown = history.state;
+  return typeof state === 'object' && state !== null && 'joined' in state && state.joined === true;
+}
+
+function agreementAccepted(agreement: Agreement | null): boolean {
+  return (
+    agreement === null ||
+    (agreement.acceptedVersion !== null && agreement.acceptedVersion >= agreement.version)
+  );
 }
 
 export function GroupPage({ groupId, me }: { groupId: string; me: Me }) {
   const data = useAsync(`group:${groupId}:${me.id}`, () => loadGroup(groupId));
+  const [welcome] = useState(justJoined);
 
   if (data.state.status === 'loading') {
     return (
@@ -76,16 +77,25 @@ export function GroupPage({ groupId, me }: { groupId: string; me: Me }) {
   }
 
   const { group, sessions } = data.state.data;
-  const canLead = isFacilitatorRole(group.myRole) || me.isOrganiser;
+  const isMember = group.myRole !== null;
+  const isActive = isMember && group.myStatus !== 'pending' && group.myStatus !== 'waitlisted';
+  const isFacilitator = isActive && isFacilitatorRole(group.myRole);
+  const canLead = isFacilitator || me.isOrganiser;
+  const accepted = agreementAccepted(group.agreement);
   // The server lets only the group's own people into its rooms; an organiser who is not one of
-  // them runs the group from here but does not read what is said in it.
-  const canEnter = group.myRole !== null;
+  // them runs the group from here but does not read what is said in it. Facilitators are shown
+  // the way in even before accepting; the room itself says if the agreements come first.
+  const canEnter = isActive && (accepted || isFacilitator);
 
   function addSession(session: Session) {
     data.update((current) => ({
       ...current,
-      sessions: [session, ...current.sessions.filter((s) => s.id !== session.id)],
+      sessions: [session, ...(current.sessions ?? []).filter((s) => s.id !== session.id)],
     }));
+  }
+
+  function setAgreement(agreement: Agreement) {
+    data.update((current) => ({ ...current, group: { ...current.group, agreement } }));
   }
 
   return (
@@ -95,12 +105,51 @@ export function GroupPage({ groupId, me }: { groupId: string; me: Me }) {
       </p>
       <PageHeading>{group.name}</PageHeading>
       {group.description && <p className="prose lead">{group.description}</p>}
-      <p className="meta">
-        You are here as {roleInWords(group, me.isOrganiser).toLowerCase()}
-        {group.myPseudonym ? `, named ${group.myPseudonym}` : ''}.
-      </p>
+      {isMember && !isActive ? (
+        <p className="meta">
+          {group.myPseudonym ? `Your name in this group will be ${group.myPseudonym}.` : ''}
+        </p>
+      ) : (
+        <p className="meta">
+          You are here as {roleInWords(group, me.isOrganiser).toLowerCase()}
+          {group.myPseudonym ? `, named ${group.myPseudonym}` : ''}.
+        </p>
+      )}
+      {canLead && (
+        <p className="actions">
+          <Link to={`/groups/${group.id}/manage`} className="button-link button-secondary">
+            Manage group
+          </Link>
+        </p>
+      )}
 
-      <SessionsSection sessions={sessions} canEnter={canEnter} />
+      {welcome && isActive && (
+        <p className="notice notice-success">
+          Welcome. You are now a member of this group.
+          {group.agreement && !accepted
+            ? ' Before your first session, please read the group agreements below.'
+            : ''}
+        </p>
+      )}
+      <MembershipNotice group={group} />
+
+      {group.agreement && (
+        <AgreementSection
+          groupId={group.id}
+          agreement={group.agreement}
+          canAccept={isActive}
+          onChange={setAgreement}
+        />
+      )}
+
+      {sessions && (
+        <SessionsSection
+          sessions={sessions}
+          isActive={isActive}
+          canEnter={canEnter}
+          needsAgreement={isActive && !accepted}
+        />
+      )}
 
       {canLead && (
         <>
@@ -108,51 +157,174 @@ export function GroupPage({ groupId, me }: { groupId: string; me: Me }) {
           <InviteSection groupId={group.id} />
         </>
       )}
+
+      {group.crisisResources.length > 0 && <CrisisSection resources={group.crisisResources} />}
+
+      {isMember && <LeaveSection groupId={group.id} />}
     </Page>
+  );
+}
+
+function MembershipNotice({ group }: { group: GroupDetail }) {
+  if (group.myStatus === 'pending') {
+    return (
+      <div className="notice">
+        <p>
+          <strong>Waiting for approval.</strong> Your request to join has reached the group’s
+          facilitators. Once one of them approves it, you can join the sessions. There is nothing
+          more you need to do.
+        </p>
+      </div>
+    );
+  }
+  if (group.myStatus === 'waitlisted') {
+    return (
+      <div className="notice">
+        <p>
+          <strong>You are on the waitlist.</strong> The group is full at the moment.
+          {group.myWaitlistPosition !== null &&
+            ` You are number ${String(group.myWaitlistPosition)} on the list.`}{' '}
+          When a place opens up, you can join the sessions.
+        </p>
+      </div>
+    );
+  }
+  return null;
+}
+
+function AgreementSection({
+  groupId,
+  agreement,
+  canAccept,
+  onChange,
+}: {
+  groupId: string;
+  agreement: Agreement;
+  canAccept: boolean;
+  onChange: (agreement: Agreement) => void;
+}) {
+  const headingId = useId();
+  const textId = useId();
+  const thanks = useRef<HTMLParagraphElement>(null);
+  const [done, setDone] = useState<string | null>(null);
+  const { pending, error, run } = useSubmit();
+  const accepted = agreementAccepted(agreement);
+  const acceptedOlder =
+    !accepted && agreement.acceptedVersion !== null && agreement.acceptedVersion < agreement.version;
+
+  function accept() {
+    setDone(null);
+    void run(async () => {
+      try {
+        onChange(await api.acceptAgreement(groupId, { version: agreement.version }));
+      } catch (caught) {
+        const problem = toApiRequestError(caught);
+        if (problem.code !== 'conflict') throw problem;
+        // A newer version was published while this one was open; show it instead.
+        onChange(await api.agreement(groupId));
+        throw new ApiRequestError(
+          'conflict',
+          'The agreements were updated a moment ago. Please take a moment to read the new version before accepting it.',
+          409,
+        );
+      }
+      setDone('Thank you. You have accepted the group agreements.');
+      requestAnimationFrame(() => thanks.current?.focus());
+    });
+  }
+
+  const text = (
+    <div id={textId} className="prose agreement-text">
+      {agreement.text}
+    </div>
+  );
+
+  return (
+    <section className="section" aria-labelledby={headingId}>
+      <h2 id={headingId}>Group agreements</h2>
+      {accepted ? (
+        <>
+          {done ? (
+            <p ref={thanks} tabIndex={-1} className="notice notice-success">
+              {done}
+            </p>
+          ) : (
+            canAccept && (
+              <p className="meta">You have accepted these agreements (version {agreement.version}).</p>
+            )
+          )}
+          <details className="card agreement-details">
+            <summary>Read the group agreements</summary>
+            {text}
+          </details>
+        </>
+      ) : (
+        <div className="stack card">
+          {canAccept ? (
+            acceptedOlder ? (
+              <p>
+                The group’s agreements have changed since you last accepted them. Please read them
+                again; you can join the sessions once you have accepted this version.
+              </p>
+            ) : (
+              <p>
+                These are what everyone in the group agrees to, so the room can be a safe place.
+                Please read them; you can join the sessions once you have accepted them.
+              </p>
+            )
+          ) : (
+            <p className="meta">
+              You will be asked to accept these once you have a place in the group.
+            </p>
+          )}
+          {text}
+          <p className="hint">
+            Version {agreement.version}, from{' '}
+            <time dateTime={agreement.publishedAt}>{formatLongDateTime(agreement.publishedAt)}</time>
+            .
+          </p>
+          <FormError message={error} />
+          {canAccept && (
+            <div className="actions">
+              <button type="button" onClick={accept} disabled={pending} aria-describedby={textId}>
+                I accept these agreements
+              </button>
+            </div>
+          )}
+        </div>
+      )}
+    </section>
   );
 }
 
 function SessionsSection({
   sessions,
+  isActive,
   canEnter,
+  needsAgreement,
 }: {
   sessions: readonly Session[];
+  isActive: boolean;
   canEnter: boolean;
+  needsAgreement: boolean;
 }) {
   const headingId = useId();
   const idPrefix = useId();
+  const ahead = sortSessions(sessions.filter((s) => isAhead(s)));
   return (
     <section className="section" aria-labelledby={headingId}>
       <h2 id={headingId}>Sessions</h2>
-      {!canEnter && (
-        <p className="meta">
-          Rooms are for the group’s members and facilitators.
-        </p>
-      )}
-      {sessions.length === 0 ? (
-        <p className="empty">There are no sessions yet.</p>
+      {!isActive && <p className="meta">Rooms are for the group’s members and facilitators.</p>}
+      <p className="hint">Times are shown in your own time zone.</p>
+      {ahead.length === 0 ? (
+        <p className="empty">No sessions are planned yet.</p>
       ) : (
         <ul className="card-list">
-          {sortSessions(sessions).map((session) => {
+          {ahead.map((session) => {
             const titleId = `${idPrefix}-${session.id}`;
             return (
-              <li key={session.id} className={`card session session-${session.status}`}>
-                <div className="session-head">
-                  <h3 id={titleId} className="card-title">
-                    {session.title}
-                  </h3>
-                  <span className={`badge badge-${session.status}`}>
-                    {statusWords[session.status]}
-                  </span>
-                </div>
-                <p className="meta">
-                  <time dateTime={session.startsAt}>{formatDateTime(session.startsAt)}</time>
-                  {' – '}
-                  <time dateTime={session.endsAt}>
-                    {formatEnd(session.startsAt, session.endsAt)}
-                  </time>
-                </p>
-                {canEnter && session.status === 'open' && (
+              <SessionCard key={session.id} session={session} titleId={titleId}>
+                {session.status === 'open' && canEnter && (
                   <p className="actions">
                     <Link
                       to={`/rooms/${session.id}`}
@@ -164,11 +336,87 @@ function SessionsSection({
                     </Link>
                   </p>
                 )}
-              </li>
+                {session.status === 'open' && !canEnter && needsAgreement && (
+                  <p className="meta">
+                    The room is open. Once you have accepted the group agreements above, you can go
+                    in.
+                  </p>
+                )}
+              </SessionCard>
             );
           })}
         </ul>
       )}
+    </section>
+  );
+}
+
+function CrisisSection({ resources }: { resources: readonly CrisisResource[] }) {
+  const headingId = useId();
+  return (
+    <section className="section" aria-labelledby={headingId}>
+      <h2 id={headingId}>If you need support now</h2>
+      <p>
+        You do not have to wait for a session. These services are there for you, outside the
+        group.
+      </p>
+      <ul className="card-list">
+        {resources.map((resource, index) => (
+          <li key={`${String(index)}-${resource.name}`} className="card">
+            <h3 className="card-title">{resource.name}</h3>
+            <ul className="plain-list">
+              {resource.phone && (
+                <li>
+                  Call <a href={`tel:${resource.phone.replace(/[^\d+]/g, '')}`}>{resource.phone}</a>
+                </li>
+              )}
+              {resource.text && <li>Text {resource.text}</li>}
+              {resource.link && (
+                <li>
+                  <a href={resource.link} target="_blank" rel="noopener noreferrer">
+                    {resource.link.replace(/^https?:\/\//, '')}
+                    <span className="visually-hidden"> (opens in a new tab)</span>
+                  </a>
+                </li>
+              )}
+              {resource.hours && <li className="meta">{resource.hours}</li>}
+            </ul>
+          </li>
+        ))}
+      </ul>
+    </section>
+  );
+}
+
+function LeaveSection({ groupId }: { groupId: string }) {
+  const headingId = useId();
+  const { pending, error, run } = useSubmit();
+
+  function leave() {
+    return run(async () => {
+      await api.leaveGroup(groupId);
+      navigate('/');
+    });
+  }
+
+  return (
+    <section className="section" aria-labelledby={headingId}>
+      <h2 id={headingId}>Leaving</h2>
+      <p>
+        You can leave at any time, without giving a reason. To come back later, you would need a
+        new invite.
+      </p>
+      <FormError message={error} />
+      <div className="actions">
+        <ConfirmAction
+          label="Leave this group"
+          question="Leave this group now? You will no longer see its sessions."
+          confirmLabel="Yes, leave"
+          keepLabel="Stay in the group"
+          pending={pending}
+          onConfirm={leave}
+        />
+      </div>
     </section>
   );
 }
@@ -245,28 +493,13 @@ function StartSessionForm({
 
 function InviteSection({ groupId }: { groupId: string }) {
   const headingId = useId();
-  const linkInput = useRef<HTMLInputElement>(null);
   const [invite, setInvite] = useState<Invite | null>(null);
-  const [copied, setCopied] = useState<string | null>(null);
   const { pending, error, run } = useSubmit();
 
-  const link = invite ? `${location.origin}/invite#${invite.code}` : '';
-
   function createInvite() {
-    setCopied(null);
     void run(async () => {
       setInvite(await api.createInvite(groupId));
     });
-  }
-
-  async function copy() {
-    try {
-      await navigator.clipboard.writeText(link);
-      setCopied('Copied. Share it privately with the person you are inviting.');
-    } catch {
-      // Clipboard access can be refused; selecting the text leaves copying by hand one step away.
-      linkInput.current?.select();
-    }
   }
 
   return (
@@ -274,8 +507,9 @@ function InviteSection({ groupId }: { groupId: string }) {
       <h2 id={headingId}>Invite a member</h2>
       <div className="stack card">
         <p>
-          An invite link lets one person join this group under a name they choose. Send it to them
-          privately.
+          Whoever opens an invite link can join this group under a name they choose, until the
+          link expires. Send it privately, only to the people you mean to invite. For more
+          choices, such as how long it lasts, use “Manage group”.
         </p>
         <div className="actions">
           <button
@@ -288,33 +522,7 @@ function InviteSection({ groupId }: { groupId: string }) {
           </button>
         </div>
         <FormError message={error} />
-        {invite && (
-          <>
-            <div className="field">
-              <label htmlFor={`${headingId}-link`}>Invite link</label>
-              <div className="copy-row">
-                <input
-                  id={`${headingId}-link`}
-                  ref={linkInput}
-                  readOnly
-                  value={link}
-                  aria-describedby={`${headingId}-expiry`}
-                  onFocus={(event) => {
-                    event.currentTarget.select();
-                  }}
-                />
-                <button type="button" className="button-secondary" onClick={() => void copy()}>
-                  Copy
-                </button>
-              </div>
-              <p id={`${headingId}-expiry`} className="hint">
-                This link stops working on{' '}
-                <time dateTime={invite.expiresAt}>{formatLongDateTime(invite.expiresAt)}</time>.
-              </p>
-            </div>
-          </>
-        )}
-        <StatusMessage message={copied} />
+        {invite && <InviteLinkField key={invite.id} invite={invite} />}
       </div>
     </section>
   );

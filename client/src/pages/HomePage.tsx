@@ -1,15 +1,17 @@
-import { useState, type SubmitEvent } from 'react';
+import { useId, useState, type SubmitEvent } from 'react';
 import { limits, type Group, type Me } from '@hearth/shared';
+import { SessionCard } from '../components/sessionCard.tsx';
 import { Field, FormSection, PseudonymField, TextAreaField } from '../components/forms.tsx';
 import { LoadError, Loading, Page, PageHeading } from '../components/layout.tsx';
 import { api } from '../lib/api.ts';
-import { roleInWords } from '../lib/format.ts';
+import { membershipInWords, roleInWords } from '../lib/format.ts';
 import { Link } from '../lib/router.tsx';
 import { useAsync } from '../lib/useAsync.ts';
 import { useSubmit } from '../lib/useSubmit.ts';
 
 export function HomePage({ me }: { me: Me }) {
   const groups = useAsync(`groups:${me.id}`, () => api.groups());
+  const groupsHeadingId = useId();
 
   let list;
   if (groups.state.status === 'loading') {
@@ -41,19 +43,78 @@ export function HomePage({ me }: { me: Me }) {
 
   return (
     <Page title="Groups">
-      <PageHeading>Your groups</PageHeading>
-      {list}
+      <PageHeading>Welcome to Hearth</PageHeading>
+      <UpcomingSessions me={me} />
+      <section className="section" aria-labelledby={groupsHeadingId}>
+        <h2 id={groupsHeadingId}>Your groups</h2>
+        {list}
+      </section>
       {me.isOrganiser && <CreateGroupForm onCreated={addGroup} />}
+      <p className="aside">
+        To change your password or email, or to log out on every device, go to your{' '}
+        <Link to="/account">account settings</Link>.
+      </p>
     </Page>
+  );
+}
+
+function UpcomingSessions({ me }: { me: Me }) {
+  const headingId = useId();
+  const idPrefix = useId();
+  const upcoming = useAsync(`upcoming:${me.id}`, () => api.upcomingSessions());
+
+  let body;
+  if (upcoming.state.status === 'loading') {
+    body = <Loading label="Loading your sessions…" />;
+  } else if (upcoming.state.status === 'error') {
+    body = <LoadError error={upcoming.state.error} onRetry={upcoming.reload} />;
+  } else if (upcoming.state.data.sessions.length === 0) {
+    body = <p className="empty">No sessions are planned in your groups right now.</p>;
+  } else {
+    body = (
+      <ul className="card-list">
+        {upcoming.state.data.sessions.map((session) => {
+          const titleId = `${idPrefix}-${session.id}`;
+          return (
+            <SessionCard
+              key={session.id}
+              session={session}
+              titleId={titleId}
+              context={session.groupName}
+            >
+              <p className="actions">
+                <Link
+                  to={`/groups/${session.groupId}`}
+                  className={
+                    session.status === 'open' ? 'button-link' : 'button-link button-secondary'
+                  }
+                  aria-describedby={titleId}
+                >
+                  {session.status === 'open' ? 'Go to the open session' : 'See the group'}
+                </Link>
+              </p>
+            </SessionCard>
+          );
+        })}
+      </ul>
+    );
+  }
+
+  return (
+    <section className="section section-first" aria-labelledby={headingId}>
+      <h2 id={headingId}>Upcoming sessions</h2>
+      <p className="hint">Times are shown in your own time zone.</p>
+      {body}
+    </section>
   );
 }
 
 function GroupItem({ group, me }: { group: Group; me: Me }) {
   return (
     <li className="card">
-      <h2 className="card-title">
+      <h3 className="card-title">
         <Link to={`/groups/${group.id}`}>{group.name}</Link>
-      </h2>
+      </h3>
       {group.description && <p className="prose">{group.description}</p>}
       <dl className="facts">
         <div>
@@ -64,6 +125,12 @@ function GroupItem({ group, me }: { group: Group; me: Me }) {
           <div>
             <dt>Your name here</dt>
             <dd>{group.myPseudonym}</dd>
+          </div>
+        )}
+        {group.myStatus && group.myStatus !== 'active' && (
+          <div>
+            <dt>Status</dt>
+            <dd>{membershipInWords(group.myStatus)}</dd>
           </div>
         )}
       </dl>

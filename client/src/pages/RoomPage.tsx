@@ -16,6 +16,9 @@ function groupIdFromHistory(): string | null {
 /** For a room opened from a bookmark or a shared address: find which of my groups holds it. */
 async function findGroupId(sessionId: string): Promise<string | null> {
   try {
+    const upcoming = await api.upcomingSessions().catch(() => ({ sessions: [] }));
+    const found = upcoming.sessions.find((s) => s.id === sessionId);
+    if (found) return found.groupId;
     const { groups } = await api.groups();
     const lists = await Promise.all(
       groups.map((group) => api.sessions(group.id).catch(() => ({ sessions: [] }))),

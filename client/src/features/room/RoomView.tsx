@@ -19,7 +19,7 @@ const connectionWords: Record<Connection, string> = {
 };
 
 /** Problems that describe the room itself rather than a failure; they are not shown as errors. */
-const calmProblems = new Set(['room_closed', 'not_found', 'forbidden']);
+const calmProblems = new Set(['room_closed', 'not_found', 'forbidden', 'agreement_required']);
 
 interface RoomViewProps {
   sessionId: string;
@@ -85,7 +85,11 @@ export function RoomView({ sessionId, accountId, leaveTo }: RoomViewProps) {
         >
           <p>{problem.message}</p>
           <p>
-            <Link to={leaveTo}>Back to the group</Link>
+            {problem.code === 'agreement_required' ? (
+              <Link to={leaveTo}>Read the group agreements</Link>
+            ) : (
+              <Link to={leaveTo}>Back to the group</Link>
+            )}
           </p>
         </div>
       )}
