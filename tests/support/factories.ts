@@ -1,5 +1,7 @@
 import { randomBytes, randomUUID } from 'node:crypto';
+import { eq } from 'drizzle-orm';
 import { expect } from 'vitest';
+import { invites } from '../../server/src/db/schema.ts';
 import { HttpClient } from './http.ts';
 import type { Node } from './hearth.ts';
 
@@ -74,3 +76,113 @@ export async function openRoomWithParticipant(node: Node) {
 }
 
 export const newClientId = () => randomUUID();
+
+// Accounts, invites and memberships, one person at a time.
+
+/** A name no other test uses, such as `maple_3fa2c1`. */
+export const uniqueName = (prefix: string) => `${prefix}_${suffix()}`;
+
+export type InviteOptions = { role?: 'participant' | 'facilitator'; expiresInDays?: number; maxUses?: number };
+export type CreatedInvite = {
+  id: string;
+  code: string;
+  role: 'participant' | 'facilitator';
+  state: 'active' | 'expired' | 'revoked' | 'used_up';
+  maxUses: number | null;
+  uses: number;
+};
+
+/** An invite to the group made by `inviter`, who must be allowed to make it. */
+export async function createInvite(
+  inviter: HttpClient,
+  groupId: string,
+  options: InviteOptions = {},
+): Promise<CreatedInvite> {
+  const res = await inviter.post(`/api/groups/${groupId}/invites`, options);
+  expect(res.status, JSON.stringify(res.json)).toBe(201);
+  return res.json;
+}
+
+/** Makes an invite out of date, as the passing of its expiry time would. */
+export async function expireInvite(node: Node, inviteId: string): Promise<void> {
+  await node.database.db
+    .update(invites)
+    .set({ expiresAt: new Date(Date.now() - 60_000) })
+    .where(eq(invites.id, inviteId));
+}
+
+/** A newcomer redeeming a code with a new account. The answer is returned, not checked. */
+export async function redeemAsNewcomer(
+  baseUrl: string,
+  code: string,
+  names: { username?: string; pseudonym?: string; email?: string } = {},
+) {
+  const client = new HttpClient(baseUrl);
+  const username = names.username ?? uniqueName('person');
+  const pseudonym = names.pseudonym ?? `Fern ${suffix()}`;
+  const res = await client.post('/api/invites/redeem', {
+    code,
+    pseudonym,
+    account: { username, password, ...(names.email === undefined ? {} : { email: names.email }) },
+  });
+  return { client, username, pseudonym, res };
+}
+
+export type Joined = {
+  client: HttpClient;
+  username: string;
+  pseudonym: string;
+  accountId: string;
+  /** Where the newcomer stands in the group right after joining. */
+  status: 'active' | 'pending' | 'waitlisted';
+};
+
+/**
+ * A newcomer with a new account who joined through a fresh invite of `role`, and (unless told
+ * not to) accepted the group's agreement.
+ */
+export async function joinWithNewAccount(
+  inviter: HttpClient,
+  groupId: string,
+  options: { role?: 'participant' | 'facilitator'; baseUrl?: string; acceptAgreement?: boolean; email?: string } = {},
+): Promise<Joined> {
+  const invite = await createInvite(inviter, groupId, { role: options.role ?? 'participant' });
+  const joined = await redeemAsNewcomer(options.baseUrl ?? inviter.baseUrl, invite.code, {
+    ...(options.email === undefined ? {} : { email: options.email }),
+  });
+  expect(joined.res.status, JSON.stringify(joined.res.json)).toBe(201);
+  if (options.acceptAgreement ?? true) await acceptAgreement(joined.client, groupId);
+  return {
+    client: joined.client,
+    username: joined.username,
+    pseudonym: joined.pseudonym,
+    accountId: joined.res.json.me.id,
+    status: joined.res.json.group.myStatus,
+  };
+}
+
+/** A member's id, found by pseudonym in the member list `viewer` (organiser or facilitator) sees. */
+export async function memberIdOf(viewer: HttpClient, groupId: string, pseudonym: string): Promise<string> {
+  const res = await viewer.get(`/api/groups/${groupId}/members`);
+  expect(res.status).toBe(200);
+  const member = (res.json.members as Array<{ memberId: string; pseudonym: string }>).find(
+    (m) => m.pseudonym === pseudonym,
+  );
+  expect(member, `member ${pseudonym}`).toBeDefined();
+  return member!.memberId;
+}
+
+/** Changes a group's settings as an organiser; returns the group as it is afterwards. */
+export async function updateGroup(organiser: HttpClient, groupId: string, changes: Record<string, unknown>) {
+  const res = await organiser.request('PATCH', `/api/groups/${groupId}`, changes);
+  expect(res.status, JSON.stringify(res.json)).toBe(200);
+  return res.json;
+}
+
+/** A further login of an existing account, as a second browser would make. */
+export async function logIn(baseUrl: string, username: string, secret = password): Promise<HttpClient> {
+  const client = new HttpClient(baseUrl);
+  const res = await client.post('/api/auth/login', { username, password: secret });
+  expect(res.status, JSON.stringify(res.json)).toBe(200);
+  return client;
+}

@@ -1,5 +1,5 @@
 import { Writable } from 'node:stream';
-import { buildApp, type HearthApp } from '../../server/src/app.ts';
+import { buildApp, type AppDeps, type HearthApp } from '../../server/src/app.ts';
 import { loadConfig, type Config } from '../../server/src/config.ts';
 import type { Provisioned } from './modes.ts';
 
@@ -20,8 +20,15 @@ export class LogCapture extends Writable {
 
 export type Node = HearthApp & { url: string; logs: LogCapture; close(): Promise<void> };
 
-/** Starts one Hearth node on a free loopback port, on the given database and Redis. */
-export async function startNode(place: Provisioned, overrides: Partial<Config> = {}): Promise<Node> {
+/**
+ * Starts one Hearth node on a free loopback port, on the given database and Redis. `deps` go to
+ * buildApp as they are (for example raised `loginLimits`); the node's logs are always captured.
+ */
+export async function startNode(
+  place: Provisioned,
+  overrides: Partial<Config> = {},
+  deps: Omit<AppDeps, 'logStream'> = {},
+): Promise<Node> {
   const config: Config = {
     ...loadConfig({
       PORT: '0',
@@ -35,7 +42,7 @@ export async function startNode(place: Provisioned, overrides: Partial<Config> =
     ...overrides,
   };
   const logs = new LogCapture();
-  const hearth = await buildApp(config, { logStream: logs, passwordHashing: testPasswordHashing });
+  const hearth = await buildApp(config, { passwordHashing: testPasswordHashing, ...deps, logStream: logs });
   await hearth.app.listen({ port: 0, host: '127.0.0.1' });
   const address = hearth.app.server.address();
   if (!address || typeof address === 'string') throw new Error('no address');
