@@ -44,7 +44,20 @@ export type AppDeps = {
 };
 
 /** Keys whose values never reach a log line, at the top of a log object or nested in it. */
-const secretKeys = ['password', 'token', 'text', 'body', 'pseudonym', 'username', 'cookie', 'authorization'];
+const secretKeys = [
+  'password',
+  'currentPassword',
+  'newPassword',
+  'token',
+  'text',
+  'body',
+  'pseudonym',
+  'username',
+  'email',
+  'account',
+  'cookie',
+  'authorization',
+];
 
 /**
  * A second line of defence: no code hands content to a logger, and if some did, these paths
@@ -113,8 +126,14 @@ export async function buildApp(config: Config, deps: AppDeps = {}) {
       passwordHashing: deps.passwordHashing ?? defaultPasswordHashing,
       throttle: createLoginThrottle(counters, deps.loginLimits),
     });
+    const realtime = createRealtime(app, { accounts, redis, publicUrl: config.publicUrl });
+    io = realtime.io;
     const access = createGroupGate(database.db);
-    const members = createMembersService(database, { access });
+    const members = createMembersService(database, {
+      access,
+      membershipChanged: (accountId) =>
+        realtime.io.in(channels.account(accountId)).disconnectSockets(true),
+    });
     const agreements = createAgreementsService(database, { access });
     const groups = createGroupsService(database, { access, members, agreements });
     const invites = createInvitesService(database, { access, accounts, members });
@@ -132,8 +151,6 @@ export async function buildApp(config: Config, deps: AppDeps = {}) {
         ...(redis ? { redis: redis.ping } : {}),
       },
     });
-    const realtime = createRealtime(app, { accounts, redis, publicUrl: config.publicUrl });
-    io = realtime.io;
     registerRoomHandlers(realtime.router, rooms);
 
     await app.register(accountRoutes, {

@@ -1,22 +1,24 @@
-import type { GroupRole } from '@hearth/shared';
+import type { GroupRole, MembershipStatus } from '@hearth/shared';
 
 /**
  * Who may do what, in one table. A route or socket handler names the action; the gatekeepers
  * in each domain find the actor's role and ask here. Room state (open, closed, ...) and
  * membership status (active, pending, waitlisted) are applied by the services on top of this.
  */
-export type Role = 'organiser' | GroupRole;
+export type Role = 'organiser' | GroupRole | 'applicant';
 
 const facilitators = ['lead_facilitator', 'facilitator'] as const;
 const everyone = ['organiser', ...facilitators, 'participant'] as const;
+/** Someone waiting for approval or for a place may read about the group and leave it. */
+const everyoneAndApplicants = [...everyone, 'applicant'] as const;
 
 export const policy = {
   'group.create': ['organiser'],
-  'group.view': everyone,
+  'group.view': everyoneAndApplicants,
   'group.update': ['organiser'],
-  'group.leave': [...facilitators, 'participant'],
+  'group.leave': [...facilitators, 'participant', 'applicant'],
   'agreement.publish': ['organiser'],
-  'agreement.accept': [...facilitators, 'participant'],
+  'agreement.accept': [...facilitators, 'participant', 'applicant'],
   'agreement.acceptances': ['organiser', ...facilitators],
   'member.list': ['organiser', ...facilitators],
   'member.approve': ['organiser', ...facilitators],
@@ -43,11 +45,17 @@ export function can(roles: Iterable<Role>, action: Action): boolean {
   return false;
 }
 
-/** The roles an actor holds for one group: the deployment-wide one and the group's own. */
-export function rolesOf(actor: { isOrganiser: boolean }, groupRole: GroupRole | null): Role[] {
+/**
+ * The roles an actor holds for one group: the deployment-wide one and the group's own. A
+ * membership that is pending or waitlisted holds the applicant's role, whatever its role will be.
+ */
+export function rolesOf(
+  actor: { isOrganiser: boolean },
+  membership: { role: GroupRole; status: MembershipStatus } | null,
+): Role[] {
   const roles: Role[] = [];
   if (actor.isOrganiser) roles.push('organiser');
-  if (groupRole) roles.push(groupRole);
+  if (membership) roles.push(membership.status === 'active' ? membership.role : 'applicant');
   return roles;
 }
 

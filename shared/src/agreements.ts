@@ -25,7 +25,8 @@ export const AgreementAcceptanceSchema = z.object({
   acceptedAt: z.iso.datetime(),
 });
 export const AgreementAcceptanceListSchema = z.object({
-  currentVersion: z.number().int().min(1),
+  /** 0 when the group has no agreement yet. */
+  currentVersion: z.number().int().min(0),
   acceptances: z.array(AgreementAcceptanceSchema),
 });
 export type AgreementAcceptanceList = z.infer<typeof AgreementAcceptanceListSchema>;

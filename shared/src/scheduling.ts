@@ -17,7 +17,11 @@ export const TimeZoneSchema = z
 
 export const LocalDateSchema = z
   .string()
-  .regex(/^\d{4}-(0[1-9]|1[0-2])-(0[1-9]|[12]\d|3[01])$/, 'Use a date such as 2026-10-20.');
+  .regex(/^\d{4}-(0[1-9]|1[0-2])-(0[1-9]|[12]\d|3[01])$/, 'Use a date such as 2026-10-20.')
+  .refine(
+    (date) => new Date(`${date}T00:00:00Z`).toISOString().startsWith(date),
+    'That date does not exist.',
+  );
 
 export const LocalTimeSchema = z
   .string()

@@ -98,10 +98,16 @@ describe.each(modes)('roles in a group, $name mode', (mode) => {
     // Now a facilitator, they see the member list.
     expect((await newcomer.client.get(`/api/groups/${groupId}/members`)).status).toBe(200);
 
-    // A member keeps the name they have.
+    // An existing member is promoted from the member list, by member id: naming their
+    // username here would tie it to their pseudonym.
+    const byUsername = await assign({ username: participant.username, role: 'facilitator' });
+    expect(byUsername.status).toBe(409);
+    expect(JSON.stringify(byUsername.json)).not.toContain(participant.pseudonym);
     const participantId = await memberIdOf(organiser, groupId, participant.pseudonym);
-    const promoted = await assign({ username: participant.username, role: 'facilitator' });
-    expect(promoted.status).toBe(201);
+    const promoted = await organiser.request('PATCH', `/api/groups/${groupId}/members/${participantId}`, {
+      role: 'facilitator',
+    });
+    expect(promoted.status).toBe(200);
     expect(promoted.json).toMatchObject({ memberId: participantId, pseudonym: participant.pseudonym, role: 'facilitator' });
     expect((await detailOf(participant.client, groupId)).myRole).toBe('facilitator');
 

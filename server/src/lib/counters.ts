@@ -10,6 +10,8 @@ export type Counters = {
   increment(key: string, windowSeconds: number): Promise<{ count: number; resetInSeconds: number }>;
   peek(key: string): Promise<{ count: number; resetInSeconds: number }>;
   reset(key: string): Promise<void>;
+  /** Gives one back, when the thing counted turned out not to count. */
+  decrement(key: string): Promise<void>;
 };
 
 export function memoryCounters(now: () => number = Date.now): Counters {
@@ -42,6 +44,10 @@ export function memoryCounters(now: () => number = Date.now): Counters {
     async reset(key) {
       windows.delete(key);
     },
+    async decrement(key) {
+      const entry = live(key);
+      if (entry && entry.count > 0) entry.count -= 1;
+    },
   };
 }
 
@@ -49,7 +55,7 @@ export function redisCounters(redis: RedisConnection): Counters {
   const name = (key: string) => `${redis.keyPrefix}:count:${key}`;
   return {
     async increment(key, windowSeconds) {
-      const [count, ttl] = (await redis.pub
+      const [count, , ttl] = (await redis.pub
         .multi()
         .incr(name(key))
         .expire(name(key), windowSeconds, 'NX')
@@ -63,6 +69,13 @@ export function redisCounters(redis: RedisConnection): Counters {
     },
     async reset(key) {
       await redis.pub.del(name(key));
+    },
+    async decrement(key) {
+      // Only an existing window is decremented, so no key is left without an expiry.
+      await redis.pub.eval(
+        "if redis.call('exists', KEYS[1]) == 1 then return redis.call('decr', KEYS[1]) end return 0",
+        { keys: [name(key)] },
+      );
     },
   };
 }

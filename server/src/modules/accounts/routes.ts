@@ -83,7 +83,7 @@ export const accountRoutes: FastifyPluginAsyncZod<{
     '/api/me/password',
     { schema: { body: ChangePasswordRequestSchema } },
     async (request, reply) => {
-      const ended = await accounts.changePassword(requireActor(request), request.body);
+      const ended = await accounts.changePassword(requireActor(request), request.body, request.ip);
       sockets.endLogins(ended);
       return reply.code(204).send();
     },

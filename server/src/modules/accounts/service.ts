@@ -161,17 +161,16 @@ export function createAccountsService(
      * an unknown username and a wrong password.
      */
     async login(input: { username: string; password: string }, address: string) {
-      await options.throttle.check(input.username, address);
+      await options.throttle.attempt(input.username, address);
       const [account] = await db
         .select()
         .from(accounts)
         .where(eq(sql`lower(${accounts.username})`, input.username.toLowerCase()));
       const valid = await verify(account?.passwordHash ?? (await decoyHash), input.password);
       if (!account || !valid) {
-        await options.throttle.failed(input.username, address);
         throw invalidCredentials();
       }
-      await options.throttle.succeeded(input.username);
+      await options.throttle.succeeded(input.username, address);
       const token = await startSession(db, account.id);
       return { me: toMe(account), token };
     },
@@ -195,11 +194,18 @@ export function createAccountsService(
      * Changes the password and ends every other login of the account; returns the ended logins
      * so their sockets can be closed.
      */
-    async changePassword(actor: Actor, input: { currentPassword: string; newPassword: string }) {
+    async changePassword(
+      actor: Actor,
+      input: { currentPassword: string; newPassword: string },
+      address: string,
+    ) {
+      // A stolen cookie must not become a way to guess the password.
+      await options.throttle.attempt(`account:${actor.accountId}`, address);
       const [account] = await db.select().from(accounts).where(eq(accounts.id, actor.accountId));
       if (!account || !(await verify(account.passwordHash, input.currentPassword))) {
         throw new AppError('invalid_credentials', 'Your current password is not right.');
       }
+      await options.throttle.succeeded(`account:${actor.accountId}`, address);
       const passwordHash = await hashPassword(input.newPassword);
       return store.transaction(async (tx) => {
         await tx.update(accounts).set({ passwordHash }).where(eq(accounts.id, actor.accountId));

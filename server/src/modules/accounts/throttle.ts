@@ -2,7 +2,7 @@ import { hashToken } from '../../crypto/tokens.ts';
 import { AppError } from '../../errors.ts';
 import type { Counters } from '../../lib/counters.ts';
 
-/** Failed logins allowed per account name, and per address, in one window. */
+/** Login attempts allowed per account name, and per address, in one window. */
 export const loginLimits = {
   perAccount: 5,
   perAddress: 30,
@@ -11,44 +11,42 @@ export const loginLimits = {
 
 export type LoginThrottle = ReturnType<typeof createLoginThrottle>;
 
+const tooMany = (seconds: number) => {
+  const minutes = Math.max(1, Math.ceil(seconds / 60));
+  return new AppError(
+    'rate_limited',
+    `Too many attempts. Please wait ${minutes} minute${minutes === 1 ? '' : 's'} and try again.`,
+  );
+};
+
 /**
  * Slows down password guessing: against one account from anywhere, and from one address
- * against any account. Counted by name whether or not the account exists, so the limit itself
- * reveals nothing. Keys are hashed: neither usernames nor addresses are stored.
+ * against any account. An attempt is counted before the password is checked, so parallel
+ * requests cannot slip past the limit; a success gives its attempts back. Counted by name
+ * whether or not the account exists, so the limit itself reveals nothing. Keys are hashed.
  */
 export function createLoginThrottle(counters: Counters, limits = loginLimits) {
-  const accountKey = (username: string) => `login:account:${hashToken(username.toLowerCase())}`;
+  const accountKey = (name: string) => `login:account:${hashToken(name.toLowerCase())}`;
   const addressKey = (address: string) => `login:address:${hashToken(address)}`;
 
   return {
-    async check(username: string, address: string): Promise<void> {
+    /** Counts an attempt against `name` (a username, or an account id) and `address`. */
+    async attempt(name: string, address: string): Promise<void> {
       const [byAccount, byAddress] = await Promise.all([
-        counters.peek(accountKey(username)),
-        counters.peek(addressKey(address)),
-      ]);
-      const blocked = [
-        byAccount.count >= limits.perAccount ? byAccount.resetInSeconds : 0,
-        byAddress.count >= limits.perAddress ? byAddress.resetInSeconds : 0,
-      ];
-      const wait = Math.max(...blocked);
-      if (wait > 0) {
-        const minutes = Math.max(1, Math.ceil(wait / 60));
-        throw new AppError(
-          'rate_limited',
-          `Too many attempts to log in. Please wait ${minutes} minute${minutes === 1 ? '' : 's'} and try again.`,
-        );
-      }
-    },
-
-    async failed(username: string, address: string): Promise<void> {
-      await Promise.all([
-        counters.increment(accountKey(username), limits.windowSeconds),
+        counters.increment(accountKey(name), limits.windowSeconds),
         counters.increment(addressKey(address), limits.windowSeconds),
       ]);
+      const waits = [
+        byAccount.count > limits.perAccount ? byAccount.resetInSeconds : 0,
+        byAddress.count > limits.perAddress ? byAddress.resetInSeconds : 0,
+      ];
+      const wait = Math.max(...waits);
+      if (wait > 0) throw tooMany(wait);
     },
 
-    async succeeded(username: string): Promise<void> {
-      await counters.reset(accountKey(username));
+    /** A right password: the name's attempts are cleared and the address's attempt returned. */
+    async succeeded(name: string, address: string): Promise<void> {
+      await Promise.all([counters.reset(accountKey(name)), counters.decrement(addressKey(address))]);
     },
   };
 }

@@ -25,7 +25,7 @@ export function createGroupGate(db: Db) {
         and(eq(memberships.groupId, groups.id), eq(memberships.accountId, actor.accountId)),
       )
       .where(eq(groups.id, groupId));
-    const roles = row ? rolesOf(actor, row.membership?.role ?? null) : [];
+    const roles = row ? rolesOf(actor, row.membership) : [];
     if (!row || !can(roles, 'group.view')) throw notFound('group');
     if (!can(roles, action)) {
       throw new AppError('forbidden', 'Your role in this group does not allow that.');

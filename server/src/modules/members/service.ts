@@ -29,7 +29,15 @@ function toMember(row: MembershipRow, waitlistPosition: number | null = null): G
 
 export type MembersService = ReturnType<typeof createMembersService>;
 
-export function createMembersService(store: Store, deps: { access: GroupGate }) {
+export function createMembersService(
+  store: Store,
+  deps: {
+    access: GroupGate;
+    /** Called after commit when someone's place in a group ended or changed: their open
+     * sockets must reconnect, so rooms are entered again under the new rules. */
+    membershipChanged: (accountId: string) => void;
+  },
+) {
   const { db } = store;
   const { access } = deps;
 
@@ -117,11 +125,14 @@ export function createMembersService(store: Store, deps: { access: GroupGate }) 
     }
   }
 
+  /** Every path locks the group row first, then the member's: one order, no deadlock. */
   async function findMember(tx: Db, groupId: string, memberId: string): Promise<MembershipRow> {
+    await lockGroup(tx, groupId);
     const [row] = await tx
       .select()
       .from(memberships)
-      .where(and(eq(memberships.id, memberId), eq(memberships.groupId, groupId)));
+      .where(and(eq(memberships.id, memberId), eq(memberships.groupId, groupId)))
+      .for('update');
     if (!row) throw notFound('member');
     return row;
   }
@@ -136,6 +147,7 @@ export function createMembersService(store: Store, deps: { access: GroupGate }) 
 
   /** Removes a membership and gives its place, if it held one, to the next person waiting. */
   async function removeMembership(tx: Db, member: MembershipRow): Promise<void> {
+    await lockGroup(tx, member.groupId);
     await tx.delete(memberships).where(eq(memberships.id, member.id));
     await promoteWaitlist(tx, member.groupId);
   }
@@ -187,20 +199,34 @@ export function createMembersService(store: Store, deps: { access: GroupGate }) 
 
     async remove(actor: Actor, groupId: string, memberId: string): Promise<void> {
       await access(actor, groupId, 'member.remove');
-      await store.transaction(async (tx) => removeMembership(tx, await findMember(tx, groupId, memberId)));
+      const removed = await store.transaction(async (tx) => {
+        const member = await findMember(tx, groupId, memberId);
+        await removeMembership(tx, member);
+        return member;
+      });
+      deps.membershipChanged(removed.accountId);
     },
 
     async leave(actor: Actor, groupId: string): Promise<void> {
       const { membership } = await access(actor, groupId, 'group.leave');
       await store.transaction(async (tx) => removeMembership(tx, membership!));
+      deps.membershipChanged(actor.accountId);
     },
 
     /** Changes a member's role; a new lead facilitator takes over from the previous one. */
     async changeRole(actor: Actor, groupId: string, memberId: string, role: GroupRole): Promise<GroupMember> {
       await access(actor, groupId, 'member.changeRole');
-      return store.transaction(async (tx) => {
-        await lockGroup(tx, groupId);
+      const changed = await store.transaction(async (tx) => {
         const member = await findMember(tx, groupId, memberId);
+        if (role === 'participant' && member.role !== 'participant' && member.status === 'active') {
+          const group = await lockGroup(tx, groupId);
+          if ((await countWhere(tx, groupId, 'active')) >= group.capacity) {
+            throw new AppError(
+              'conflict',
+              'The group is full, so this person cannot take a participant’s place. Raise the capacity first.',
+            );
+          }
+        }
         if (member.status !== 'active' && isFacilitatorRole(role)) {
           // Facilitators hold no participant place: they join at once.
           await tx.update(memberships).set({ status: 'active', statusSince: sql`now()` }).where(eq(memberships.id, memberId));
@@ -209,8 +235,10 @@ export function createMembersService(store: Store, deps: { access: GroupGate }) 
         const [row] = await tx.update(memberships).set({ role }).where(eq(memberships.id, memberId)).returning();
         // A participant who became a facilitator frees a participant's place.
         await promoteWaitlist(tx, groupId);
-        return toMember(row!);
+        return { member: toMember(row!), accountId: member.accountId };
       });
+      deps.membershipChanged(changed.accountId);
+      return changed.member;
     },
 
     /** Makes an existing account a facilitator of the group, adding it when it is not a member. */
@@ -225,7 +253,13 @@ export function createMembersService(store: Store, deps: { access: GroupGate }) 
         .select()
         .from(memberships)
         .where(and(eq(memberships.groupId, groupId), eq(memberships.accountId, account.id)));
-      if (existing) return this.changeRole(actor, groupId, existing.id, input.role);
+      if (existing) {
+        // Answering with their membership would tie the username to a pseudonym.
+        throw new AppError(
+          'conflict',
+          'That account is already in this group. Change roles from the list of members.',
+        );
+      }
       if (!input.pseudonym) {
         throw new AppError('invalid_input', 'pseudonym: Choose the name this facilitator is shown under.');
       }

@@ -69,16 +69,16 @@ export function createRoomsService(store: Store, deps: { agreements: AgreementsS
           and(eq(memberships.groupId, sessions.groupId), eq(memberships.accountId, actor.accountId)),
         )
         .where(eq(sessions.id, sessionId));
-      const roles = row ? rolesOf(actor, row.membership?.role ?? null) : [];
+      const roles = row ? rolesOf(actor, row.membership) : [];
       if (!row || !can(roles, 'group.view')) throw notFound('session');
-      if (!row.membership || !can(roles, 'room.enter')) {
-        throw new AppError('forbidden', 'Only the group’s members and facilitators can enter its room.');
-      }
-      if (row.membership.status !== 'active') {
+      if (row.membership && row.membership.status !== 'active') {
         throw new AppError(
           'forbidden',
           'You can enter the room once your place in the group is confirmed.',
         );
+      }
+      if (!row.membership || !can(roles, 'room.enter')) {
+        throw new AppError('forbidden', 'Only the group’s members and facilitators can enter its room.');
       }
       await deps.agreements.requireAccepted(row.session.groupId, row.membership.id);
       if (row.session.status !== 'open') throw roomClosed();

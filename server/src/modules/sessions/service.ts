@@ -55,12 +55,18 @@ function toSeries(row: SeriesRow): Series {
 
 /**
  * A local date and time in a zone, as an instant. luxon resolves daylight-saving changes: a
- * weekly 19:00 stays 19:00 local on both sides of a change; a time that does not exist on a
- * spring-forward night moves forward by the gap.
+ * weekly 19:00 stays 19:00 local on both sides of a change. A time that does not exist (the
+ * hour skipped in spring) moves forward by the gap; a time that happens twice (the hour
+ * repeated in autumn) is its first occurrence, as calendars (RFC 5545) do.
  */
 export function localInstant(date: string, time: string, timeZone: string): DateTime {
   const instant = DateTime.fromISO(`${date}T${time}`, { zone: timeZone });
   if (!instant.isValid) throw new AppError('invalid_input', 'That date and time do not exist.');
+  const wall = instant.toFormat('yyyy-MM-dd HH:mm');
+  for (const minutes of [60, 30]) {
+    const earlier = instant.minus({ minutes });
+    if (earlier.toFormat('yyyy-MM-dd HH:mm') === wall) return earlier;
+  }
   return instant;
 }
 
