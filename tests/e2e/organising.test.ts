@@ -117,6 +117,20 @@ describe.runIf(browserAvailable)('an organiser sets up a group; a participant jo
     await organiser.getByRole('tab', { name: 'Agreement' }).click();
     await organiser.getByText('Wren').first().waitFor();
     expect(await organiser.content()).not.toContain('wren_account');
+    await organiser.getByRole('tab', { name: 'People' }).click();
+    await organiser.getByText('Wren').first().waitFor();
+    expect(await organiser.content()).not.toContain('wren_account');
+
+    // Settings saved in the page reach the group.
+    await organiser.getByRole('tab', { name: 'Settings' }).click();
+    await organiser.getByLabel('Capacity').fill('10');
+    await organiser.getByLabel('New members need approval').check();
+    await organiser.getByRole('button', { name: 'Save settings' }).click();
+    const groupId = new URL(organiser.url()).pathname.split('/')[2]!;
+    await expect
+      .poll(async () => (await (await organiser.request.get(`${node.url}/api/groups/${groupId}`)).json()).capacity)
+      .toBe(10);
+    expect((await (await organiser.request.get(`${node.url}/api/groups/${groupId}`)).json()).approvalRequired).toBe(true);
     expect(pageErrors).toEqual([]);
   });
 });

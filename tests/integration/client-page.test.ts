@@ -53,4 +53,16 @@ describe('the built client, served by Hearth', () => {
       expect(await res.json()).toMatchObject({ code: 'not_found' });
     }
   });
+
+  it('publishes the REST API as OpenAPI at /docs', async () => {
+    const document = await (await fetch(`${node.url}/docs/json`)).json();
+    expect(document.openapi).toMatch(/^3\./);
+    expect(Object.keys(document.paths)).toEqual(
+      expect.arrayContaining(['/api/groups', '/api/groups/{groupId}/schedule', '/api/invites/redeem']),
+    );
+    expect(document.paths['/socket.io/']).toBeUndefined();
+    const page = await fetch(`${node.url}/docs/`);
+    expect(page.status).toBe(200);
+    expect(page.headers.get('content-type')).toMatch(/text\/html/);
+  });
 });
