@@ -1,45 +1,17 @@
-import { mkdir } from 'node:fs/promises';
-import path from 'node:path';
-import type { Browser, Page } from 'playwright-core';
 import { DateTime } from 'luxon';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { browserAvailable, launchBrowser } from '../support/browser.ts';
-import { startNode, type Node } from '../support/hearth.ts';
-import { modes, type Provisioned } from '../support/modes.ts';
-
-const embedded = modes.find((mode) => mode.name === 'embedded')!;
-const screenshotDir = process.env.SCREENSHOT_DIR;
+import { describe, expect, it } from 'vitest';
+import { browserAvailable, browserWithHearth, shoot } from '../support/browser.ts';
 
 describe.runIf(browserAvailable)('an organiser sets up a group; a participant joins it', () => {
-  let place: Provisioned;
-  let node: Node;
-  let browser: Browser;
-
-  beforeAll(async () => {
-    place = await embedded.provision();
-    node = await startNode(place);
-    browser = await launchBrowser();
-  });
-
-  afterAll(async () => {
-    await browser?.close();
-    await node?.close();
-    await place?.dispose();
-  });
-
-  async function shoot(page: Page, name: string) {
-    if (!screenshotDir) return;
-    await mkdir(screenshotDir, { recursive: true });
-    await page.screenshot({ path: path.join(screenshotDir, `${name}.png`), fullPage: true });
-  }
+  const world = browserWithHearth();
 
   it('agreements and a weekly series in London; the participant sees it in New York time', async () => {
-    const organiserContext = await browser.newContext({
+    const organiserContext = await world.browser.newContext({
       viewport: { width: 1280, height: 800 },
       locale: 'en-GB',
       timezoneId: 'Europe/London',
     });
-    const participantContext = await browser.newContext({
+    const participantContext = await world.browser.newContext({
       viewport: { width: 390, height: 760 },
       locale: 'en-US',
       timezoneId: 'America/New_York',
@@ -49,8 +21,8 @@ describe.runIf(browserAvailable)('an organiser sets up a group; a participant jo
     const pageErrors: string[] = [];
     for (const page of [organiser, participant]) page.on('pageerror', (error) => pageErrors.push(error.message));
 
-    const token = await node.services.accounts.issueSetupToken();
-    await organiser.goto(`${node.url}/setup#${token}`);
+    const token = await world.node.services.accounts.issueSetupToken();
+    await organiser.goto(`${world.node.url}/setup#${token}`);
     await organiser.getByLabel('Username').fill('organiser_ruth');
     await organiser.getByLabel('Password').fill('a long enough passphrase');
     await organiser.getByRole('button', { name: 'Create organiser account' }).click();
@@ -79,7 +51,7 @@ describe.runIf(browserAvailable)('an organiser sets up a group; a participant jo
     await organiser.getByLabel('Duration (minutes)').first().fill('90');
     await organiser.getByRole('button', { name: 'Schedule', exact: true }).click();
     await organiser.getByRole('button', { name: 'Cancel this session' }).first().waitFor();
-    await shoot(organiser, 'organiser-schedule');
+    await shoot(organiser, 'organiser-schedule', { fullPage: true });
 
     await organiser.getByRole('tab', { name: 'Invites' }).click();
     await organiser.getByRole('button', { name: 'Create invite' }).click();
@@ -106,9 +78,9 @@ describe.runIf(browserAvailable)('an organiser sets up a group; a participant jo
     const first = participant.locator(`time[datetime="${firstStart.toUTC().toISO({ suppressMilliseconds: false })}"]`).first();
     await first.waitFor();
     expect(await first.textContent()).toContain(expected);
-    await shoot(participant, 'participant-group');
+    await shoot(participant, 'participant-group', { fullPage: true });
 
-    await participant.goto(node.url);
+    await participant.goto(world.node.url);
     await participant.getByRole('heading', { name: 'Upcoming sessions' }).waitFor();
     expect(await participant.getByText('Evening circle').count()).toBeGreaterThan(0);
 
@@ -128,9 +100,9 @@ describe.runIf(browserAvailable)('an organiser sets up a group; a participant jo
     await organiser.getByRole('button', { name: 'Save settings' }).click();
     const groupId = new URL(organiser.url()).pathname.split('/')[2]!;
     await expect
-      .poll(async () => (await (await organiser.request.get(`${node.url}/api/groups/${groupId}`)).json()).capacity)
+      .poll(async () => (await (await organiser.request.get(`${world.node.url}/api/groups/${groupId}`)).json()).capacity)
       .toBe(10);
-    expect((await (await organiser.request.get(`${node.url}/api/groups/${groupId}`)).json()).approvalRequired).toBe(true);
+    expect((await (await organiser.request.get(`${world.node.url}/api/groups/${groupId}`)).json()).approvalRequired).toBe(true);
     expect(pageErrors).toEqual([]);
   });
 });

@@ -1,46 +1,17 @@
-import { mkdir } from 'node:fs/promises';
-import path from 'node:path';
-import type { Browser, Page } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { browserAvailable, launchBrowser } from '../support/browser.ts';
-import { startNode, type Node } from '../support/hearth.ts';
-import { modes, type Provisioned } from '../support/modes.ts';
-
-const embedded = modes.find((mode) => mode.name === 'embedded')!;
-/** When set, the pages seen here are saved as the screenshots the README shows. */
-const screenshotDir = process.env.SCREENSHOT_DIR;
+import { describe, expect, it } from 'vitest';
+import { browserAvailable, browserWithHearth, shoot } from '../support/browser.ts';
 
 describe.runIf(browserAvailable)('two people in two browsers', () => {
-  let place: Provisioned;
-  let node: Node;
-  let browser: Browser;
-
-  beforeAll(async () => {
-    place = await embedded.provision();
-    node = await startNode(place);
-    browser = await launchBrowser();
-  });
-
-  afterAll(async () => {
-    await browser?.close();
-    await node?.close();
-    await place?.dispose();
-  });
-
-  async function shoot(page: Page, name: string) {
-    if (!screenshotDir) return;
-    await mkdir(screenshotDir, { recursive: true });
-    await page.screenshot({ path: path.join(screenshotDir, `${name}.png`) });
-  }
+  const world = browserWithHearth();
 
   it('set up, create a group and a session, invite, and talk in the room', async () => {
-    const organiser = await (await browser.newContext({ viewport: { width: 1280, height: 800 } })).newPage();
-    const participant = await (await browser.newContext({ viewport: { width: 390, height: 760 } })).newPage();
+    const organiser = await (await world.browser.newContext({ viewport: { width: 1280, height: 800 } })).newPage();
+    const participant = await (await world.browser.newContext({ viewport: { width: 390, height: 760 } })).newPage();
     const pageErrors: string[] = [];
     for (const page of [organiser, participant]) page.on('pageerror', (error) => pageErrors.push(error.message));
 
-    const token = await node.services.accounts.issueSetupToken();
-    await organiser.goto(`${node.url}/setup#${token}`);
+    const token = await world.node.services.accounts.issueSetupToken();
+    await organiser.goto(`${world.node.url}/setup#${token}`);
     await organiser.getByLabel('Username').fill('ada_organiser');
     await organiser.getByLabel('Password').fill('a long enough passphrase');
     await organiser.getByRole('button', { name: 'Create organiser account' }).click();

@@ -1,5 +1,10 @@
 import { existsSync } from 'node:fs';
-import { chromium, type Browser } from 'playwright-core';
+import { mkdir } from 'node:fs/promises';
+import path from 'node:path';
+import { chromium, type Browser, type Page } from 'playwright-core';
+import { afterAll, beforeAll } from 'vitest';
+import { startNode, type Node } from './hearth.ts';
+import { modes, type Provisioned } from './modes.ts';
 
 export const chromiumPath = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
 
@@ -27,4 +32,40 @@ if (!browserAvailable) {
 
 export function launchBrowser(): Promise<Browser> {
   return chromium.launch({ executablePath: chromiumPath, headless: true, args });
+}
+
+/**
+ * A browser test's world: Hearth on the embedded default and one Chromium, started before the
+ * file's tests and stopped after them. The getters are read inside tests.
+ */
+export function browserWithHearth() {
+  let place: Provisioned | undefined;
+  let node: Node | undefined;
+  let browser: Browser | undefined;
+  beforeAll(async () => {
+    place = await modes.find((mode) => mode.name === 'embedded')!.provision();
+    node = await startNode(place);
+    browser = await launchBrowser();
+  });
+  afterAll(async () => {
+    await browser?.close();
+    await node?.close();
+    await place?.dispose();
+  });
+  return {
+    get node() {
+      return node!;
+    },
+    get browser() {
+      return browser!;
+    },
+  };
+}
+
+/** When SCREENSHOT_DIR is set, saves what a page shows: the screenshots the docs use. */
+export async function shoot(page: Page, name: string, options: { fullPage?: boolean } = {}) {
+  const dir = process.env.SCREENSHOT_DIR;
+  if (!dir) return;
+  await mkdir(dir, { recursive: true });
+  await page.screenshot({ path: path.join(dir, `${name}.png`), ...options });
 }
