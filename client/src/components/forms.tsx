@@ -241,3 +241,54 @@ export function FormSection({
     </section>
   );
 }
+
+const durationRange =
+  `Between ${String(limits.sessionDurationMinutesMin)} and ` +
+  `${String(limits.sessionDurationMinutesMax)} minutes.`;
+
+/** A session's length in minutes, within the limits the server applies. */
+export function DurationField({
+  value,
+  onValueChange,
+  note,
+  showRange = true,
+}: {
+  value: string;
+  onValueChange: (value: string) => void;
+  note?: string;
+  showRange?: boolean;
+}) {
+  return (
+    <Field
+      label="Duration (minutes)"
+      name="durationMinutes"
+      type="number"
+      inputMode="numeric"
+      required
+      min={limits.sessionDurationMinutesMin}
+      max={limits.sessionDurationMinutesMax}
+      step={1}
+      {...(showRange ? { hint: note ? `${durationRange} ${note}` : durationRange } : {})}
+      value={value}
+      onChange={(event) => {
+        onValueChange(event.target.value);
+      }}
+    />
+  );
+}
+
+/** A session's title, within the limit the server applies. */
+export function SessionTitleField({ value, onValueChange }: { value: string; onValueChange: (value: string) => void }) {
+  return (
+    <Field
+      label="Session title"
+      name="title"
+      required
+      maxLength={limits.sessionTitleMax}
+      value={value}
+      onChange={(event) => {
+        onValueChange(event.target.value);
+      }}
+    />
+  );
+}

@@ -1,6 +1,5 @@
 import { useId, useRef, useState, type SubmitEvent } from 'react';
 import {
-  limits,
   type Agreement,
   type CrisisResource,
   type GroupDetail,
@@ -9,7 +8,7 @@ import {
   type Session,
 } from '@hearth/shared';
 import { ConfirmAction } from '../components/confirm.tsx';
-import { Field, FormError, FormSection } from '../components/forms.tsx';
+import { DurationField, FormError, FormSection, SessionTitleField } from '../components/forms.tsx';
 import { InviteLinkField } from '../components/inviteLink.tsx';
 import { LoadError, Loading, Page, PageHeading } from '../components/layout.tsx';
 import { isAhead, SessionCard, sortSessions } from '../components/sessionCard.tsx';
@@ -18,10 +17,6 @@ import { formatLongDateTime, isFacilitatorRole, roleInWords } from '../lib/forma
 import { Link, navigate } from '../lib/router.tsx';
 import { useAsync } from '../lib/useAsync.ts';
 import { useSubmit } from '../lib/useSubmit.ts';
-
-const durationHint =
-  `Between ${String(limits.sessionDurationMinutesMin)} and ` +
-  `${String(limits.sessionDurationMinutesMax)} minutes. The room opens as soon as you start it.`;
 
 interface GroupData {
   group: GroupDetail;
@@ -462,31 +457,8 @@ function StartSessionForm({
       error={error}
       done={done}
     >
-      <Field
-        label="Session title"
-        name="title"
-        required
-        maxLength={limits.sessionTitleMax}
-        value={title}
-        onChange={(event) => {
-          setTitle(event.target.value);
-        }}
-      />
-      <Field
-        label="Duration (minutes)"
-        name="durationMinutes"
-        type="number"
-        inputMode="numeric"
-        required
-        min={limits.sessionDurationMinutesMin}
-        max={limits.sessionDurationMinutesMax}
-        step={1}
-        hint={durationHint}
-        value={duration}
-        onChange={(event) => {
-          setDuration(event.target.value);
-        }}
-      />
+      <SessionTitleField value={title} onValueChange={setTitle} />
+      <DurationField value={duration} onValueChange={setDuration} note="The room opens as soon as you start it." />
     </FormSection>
   );
 }

@@ -11,10 +11,12 @@ import {
 } from '@hearth/shared';
 import { ConfirmAction } from '../../components/confirm.tsx';
 import {
+  DurationField,
   Field,
   FormError,
   FormSection,
   SelectField,
+  SessionTitleField,
   StatusMessage,
   TextAreaField,
 } from '../../components/forms.tsx';
@@ -52,10 +54,6 @@ function knownTimeZones(): string[] {
     return [];
   }
 }
-
-const durationHint =
-  `Between ${String(limits.sessionDurationMinutesMin)} and ` +
-  `${String(limits.sessionDurationMinutesMax)} minutes.`;
 
 export function SchedulePanel({ groupId, groupLink }: { groupId: string; groupLink: string }) {
   const sessions = useAsync(`manage-sessions:${groupId}`, () => api.sessions(groupId));
@@ -159,16 +157,7 @@ function ScheduleForm({
       error={problem ?? error}
       done={done}
     >
-      <Field
-        label="Session title"
-        name="title"
-        required
-        maxLength={limits.sessionTitleMax}
-        value={title}
-        onChange={(event) => {
-          setTitle(event.target.value);
-        }}
-      />
+      <SessionTitleField value={title} onValueChange={setTitle} />
       <TextAreaField
         label="Brief"
         name="brief"
@@ -239,21 +228,7 @@ function ScheduleForm({
           ))}
         </datalist>
       )}
-      <Field
-        label="Duration (minutes)"
-        name="durationMinutes"
-        type="number"
-        inputMode="numeric"
-        required
-        min={limits.sessionDurationMinutesMin}
-        max={limits.sessionDurationMinutesMax}
-        step={1}
-        hint={durationHint}
-        value={duration}
-        onChange={(event) => {
-          setDuration(event.target.value);
-        }}
-      />
+      <DurationField value={duration} onValueChange={setDuration} />
       {series && (
         <Field
           label="Until (optional)"
@@ -470,20 +445,7 @@ function MoveForm({
           }}
         />
       </div>
-      <Field
-        label="Duration (minutes)"
-        name="durationMinutes"
-        type="number"
-        inputMode="numeric"
-        required
-        min={limits.sessionDurationMinutesMin}
-        max={limits.sessionDurationMinutesMax}
-        step={1}
-        value={duration}
-        onChange={(event) => {
-          setDuration(event.target.value);
-        }}
-      />
+      <DurationField value={duration} onValueChange={setDuration} showRange={false} />
       <FormError message={problem ?? error} />
       <div className="actions">
         <button type="submit" disabled={pending} aria-describedby={titleId}>
