@@ -1,5 +1,6 @@
 import { Component, lazy, Suspense, type ReactNode } from 'react';
 import { Loading, Page, PageHeading, RequireAuth } from './components/layout.tsx';
+import { QuickExit } from './components/quickExit.tsx';
 import { AuthProvider } from './lib/auth.tsx';
 import { Link, matchPath, useLocation } from './lib/router.tsx';
 import { AccountPage } from './pages/AccountPage.tsx';
@@ -7,6 +8,7 @@ import { GroupPage } from './pages/GroupPage.tsx';
 import { HomePage } from './pages/HomePage.tsx';
 import { InvitePage } from './pages/InvitePage.tsx';
 import { LoginPage } from './pages/LoginPage.tsx';
+import { QuickExitHelpPage } from './pages/QuickExitHelpPage.tsx';
 import { RoomPage } from './pages/RoomPage.tsx';
 import { SetupPage } from './pages/SetupPage.tsx';
 
@@ -68,6 +70,7 @@ function Routes() {
   if (matchPath('/login', pathname)) return <LoginPage />;
   if (matchPath('/setup', pathname)) return <SetupPage />;
   if (matchPath('/invite', pathname)) return <InvitePage />;
+  if (matchPath('/quick-exit', pathname)) return <QuickExitHelpPage />;
   if (matchPath('/account', pathname)) {
     return <RequireAuth>{(me) => <AccountPage key={me.id} me={me} />}</RequireAuth>;
   }
@@ -121,6 +124,7 @@ function Routes() {
 export function App() {
   return (
     <AuthProvider>
+      <QuickExit />
       <Routes />
     </AuthProvider>
   );

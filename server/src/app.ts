@@ -1,3 +1,4 @@
+import { randomUUID } from 'node:crypto';
 import fastifyCookie from '@fastify/cookie';
 import Fastify, { type FastifyServerOptions } from 'fastify';
 import { serializerCompiler, validatorCompiler } from 'fastify-type-provider-zod';
@@ -26,7 +27,16 @@ import { memoryCounters, redisCounters } from './lib/counters.ts';
 import { registerApiDocs } from './http/api-docs.ts';
 import { createGroupsService } from './modules/groups/service.ts';
 import { registerRoomHandlers } from './modules/rooms/handlers.ts';
+import { roomRoutes } from './modules/rooms/routes.ts';
 import { createRoomsService } from './modules/rooms/service.ts';
+import { registerMessageHandlers } from './modules/messages/handlers.ts';
+import { createMessagesService } from './modules/messages/service.ts';
+import { registerSafetyHandlers } from './modules/safety/handlers.ts';
+import { createSafetyService } from './modules/safety/service.ts';
+import { createSessionLifecycle } from './modules/sessions/lifecycle.ts';
+import { startRoomClock } from './jobs/roomClock.ts';
+import { publishEvents } from './realtime/publish.ts';
+import { clientConfigRoutes } from './http/client-config.ts';
 import { sessionRoutes } from './modules/sessions/routes.ts';
 import { createSessionsService } from './modules/sessions/service.ts';
 import { healthRoutes } from './ops/health.ts';
@@ -106,8 +116,10 @@ export async function buildApp(config: Config, deps: AppDeps = {}) {
   let database: Database | null = null;
   let redis: RedisConnection | null = null;
   let io: HearthServer | null = null;
+  let clock: { stop(): Promise<void> } | null = null;
   const closeEverything = async () => {
-    // Sockets first, then the stores they use.
+    // Timed work and sockets first, then the stores they use.
+    await clock?.stop();
     await io?.close();
     await redis?.close();
     await database?.close();
@@ -129,16 +141,24 @@ export async function buildApp(config: Config, deps: AppDeps = {}) {
     const realtime = createRealtime(app, { accounts, redis, publicUrl: config.publicUrl });
     io = realtime.io;
     const access = createGroupGate(database.db);
+    const agreements = createAgreementsService(database, { access });
+    const rooms = createRoomsService(database, { agreements, access, nodeId: randomUUID() });
     const members = createMembersService(database, {
       access,
-      membershipChanged: (accountId) =>
-        realtime.io.in(channels.account(accountId)).disconnectSockets(true),
+      leaveRooms: (tx, memberId) => rooms.leaveAllIn(tx, memberId),
+      membershipChanged: (accountId, events = []) => {
+        publishEvents(realtime.io, events);
+        realtime.io.in(channels.account(accountId)).disconnectSockets(true);
+      },
     });
-    const agreements = createAgreementsService(database, { access });
     const groups = createGroupsService(database, { access, members, agreements });
     const invites = createInvitesService(database, { access, accounts, members });
-    const sessions = createSessionsService(database, { access });
-    const rooms = createRoomsService(database, { agreements });
+    const lifecycle = createSessionLifecycle(database, {
+      closed: (event) => publishEvents(realtime.io, [event]),
+    });
+    const sessions = createSessionsService(database, { access, lifecycle });
+    const messages = createMessagesService(database);
+    const safety = createSafetyService(database);
 
     await app.register(fastifyCookie);
     await app.register(authentication, { accounts });
@@ -151,7 +171,10 @@ export async function buildApp(config: Config, deps: AppDeps = {}) {
         ...(redis ? { redis: redis.ping } : {}),
       },
     });
-    registerRoomHandlers(realtime.router, rooms);
+    const presence = registerRoomHandlers(realtime.router, realtime.io, rooms);
+    registerMessageHandlers(realtime.router, realtime.io, messages);
+    registerSafetyHandlers(realtime.router, realtime.io, safety);
+    await app.register(clientConfigRoutes, { clientConfig: { quickExitUrl: config.quickExitUrl } });
 
     await app.register(accountRoutes, {
       accounts,
@@ -169,13 +192,21 @@ export async function buildApp(config: Config, deps: AppDeps = {}) {
     await app.register(agreementRoutes, { agreements });
     await app.register(inviteRoutes, { invites, config });
     await app.register(sessionRoutes, { sessions });
+    await app.register(roomRoutes, { rooms });
     await serveClient(app, config.clientDist);
     await app.ready();
+    clock = startRoomClock({
+      intervalMs: config.roomClockMs,
+      lifecycle,
+      rooms,
+      announce: presence.announce,
+      log: app.log,
+    });
 
     return {
       app,
       io: realtime.io,
-      services: { accounts, groups, members, agreements, invites, sessions, rooms },
+      services: { accounts, groups, members, agreements, invites, sessions, lifecycle, rooms, messages, safety },
       database,
     };
   } catch (error) {

@@ -19,6 +19,19 @@ const urlWithProtocols = (protocols: string[], example: string) =>
       .optional(),
   );
 
+const wholeNumber = (unit: string, min: number, max: number, fallback: number) => {
+  const rule = `must be a whole number of ${unit} from ${min} to ${max}`;
+  return z.preprocess(
+    emptyAsUnset,
+    z
+      .string()
+      .regex(/^\d+$/, rule)
+      .transform(Number)
+      .refine((value) => value >= min && value <= max, rule)
+      .default(fallback),
+  );
+};
+
 const booleanFlag = z.preprocess(
   emptyAsUnset,
   z
@@ -31,6 +44,9 @@ const repositoryRoot = fileURLToPath(new URL('../..', import.meta.url));
 const defaultClientDist = path.join(repositoryRoot, 'client', 'dist');
 /** The embedded database lives beside the code, whichever folder Hearth is started from. */
 const defaultDataDir = path.join(repositoryRoot, 'data');
+
+/** GOV.UK's choice for "Exit this page": a busy, ordinary site that raises no questions. */
+const defaultQuickExitUrl = 'https://www.bbc.co.uk/weather';
 
 const portRule = 'must be a port number from 0 to 65535 (0 picks a free port)';
 
@@ -65,16 +81,10 @@ const EnvSchema = z.object({
       .default('info'),
   ),
   TRUST_PROXY: booleanFlag,
-  SESSION_TTL_HOURS: z.preprocess(
-    emptyAsUnset,
-    z
-      .string()
-      .regex(/^\d+$/, 'must be a whole number of hours from 1 to 720')
-      .transform(Number)
-      .refine((hours) => hours >= 1 && hours <= 720, 'must be a whole number of hours from 1 to 720')
-      .default(24),
-  ),
+  SESSION_TTL_HOURS: wholeNumber('hours', 1, 720, 24),
   CLIENT_DIST: z.preprocess(emptyAsUnset, z.string().min(1).default(defaultClientDist)),
+  QUICK_EXIT_URL: urlWithProtocols(['https:', 'http:'], 'https://www.bbc.co.uk/weather'),
+  ROOM_CLOCK_MS: wholeNumber('milliseconds', 100, 60_000, 2000),
 });
 
 export type Config = {
@@ -92,6 +102,10 @@ export type Config = {
   clientDist: string;
   /** Cookies are marked Secure when people reach Hearth over https. */
   secureCookies: boolean;
+  /** The neutral site quick exit replaces the page with. */
+  quickExitUrl: string;
+  /** How often each node looks for rooms due to open or close, and for lost connections. */
+  roomClockMs: number;
 };
 
 export class ConfigError extends Error {
@@ -126,5 +140,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     sessionTtlHours: e.SESSION_TTL_HOURS,
     clientDist: path.resolve(e.CLIENT_DIST),
     secureCookies: publicUrl?.startsWith('https:') ?? false,
+    quickExitUrl: e.QUICK_EXIT_URL ?? defaultQuickExitUrl,
+    roomClockMs: e.ROOM_CLOCK_MS,
   };
 }

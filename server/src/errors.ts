@@ -10,6 +10,8 @@ const statusByCode: Record<ErrorCode, number> = {
   conflict: 409,
   setup_unavailable: 410,
   room_closed: 409,
+  not_admitted: 403,
+  waiting_for_facilitator: 409,
   rate_limited: 429,
   agreement_required: 403,
   payload_too_large: 413,

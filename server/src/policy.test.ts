@@ -24,8 +24,11 @@ const expected: Record<Action, Row> = {
   'session.create': [true, true, true, false, false],
   'session.list': [true, true, true, true, false],
   'session.update': [true, true, true, false, false],
+  'session.run': [true, true, true, false, false],
   'room.enter': [false, true, true, true, false],
   'message.send': [false, true, true, true, false],
+  'room.admit': [false, true, true, false, false],
+  'message.warn': [false, true, true, false, false],
 };
 const roles: Role[] = ['organiser', 'lead_facilitator', 'facilitator', 'participant', 'applicant'];
 

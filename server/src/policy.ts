@@ -32,9 +32,14 @@ export const policy = {
   'session.create': ['organiser', ...facilitators],
   'session.list': everyone,
   'session.update': ['organiser', ...facilitators],
+  /** Open a room ahead of its start, or end it. */
+  'session.run': ['organiser', ...facilitators],
   // Organisers do not read room content unless they also facilitate the group.
   'room.enter': [...facilitators, 'participant'],
   'message.send': [...facilitators, 'participant'],
+  'room.admit': facilitators,
+  /** Add or change a content warning on anyone's message. */
+  'message.warn': facilitators,
 } as const satisfies Record<string, readonly Role[]>;
 
 export type Action = keyof typeof policy;

@@ -14,6 +14,8 @@ export const errorCodes = [
   'conflict',
   'setup_unavailable',
   'room_closed',
+  'not_admitted',
+  'waiting_for_facilitator',
   'rate_limited',
   'agreement_required',
   'payload_too_large',

@@ -19,9 +19,12 @@ export const limits = {
   sessionDurationMinutesMin: 5,
   sessionDurationMinutesMax: 480,
   messageTextMax: 4000,
+  cwNoteMax: 140,
+  /** How many categories one content warning names at most. */
+  cwCategoriesMax: 5,
   /** How many missed messages one join or catch-up answer carries at most. */
   catchUpPageSize: 500,
 } as const;
 
 /** Bumped when a change to the socket protocol would break older clients. */
-export const PROTOCOL_VERSION = 1;
+export const PROTOCOL_VERSION = 2;

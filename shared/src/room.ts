@@ -1,9 +1,19 @@
 import { z } from 'zod';
 import { ApiErrorSchema } from './errors.ts';
-import { GroupRoleSchema } from './groups.ts';
+import { CrisisResourceSchema, GroupRoleSchema } from './groups.ts';
+import { CwCategorySchema } from './contentWarnings.ts';
 import { limits } from './limits.ts';
 
 const Seq = z.number().int().min(0);
+const SessionRef = { sessionId: z.uuid() };
+
+/**
+ * Read and acknowledged at every entry to a room, not only at registration: what is said in
+ * the room stays in the room.
+ */
+export const confidentialityReminder =
+  'What people share here stays here. Please do not copy, screenshot or repeat what you read, ' +
+  'and share only what feels right for you.';
 
 export const MemberSchema = z.object({
   memberId: z.uuid(),
@@ -12,21 +22,104 @@ export const MemberSchema = z.object({
 });
 export type Member = z.infer<typeof MemberSchema>;
 
+/** How someone is in the room, as everyone in it sees. */
+export const presenceStates = ['present', 'stepped_out', 'left'] as const;
+export const PresenceStateSchema = z.enum(presenceStates);
+export type PresenceState = z.infer<typeof PresenceStateSchema>;
+
+export const RosterEntrySchema = z.object({ member: MemberSchema, state: PresenceStateSchema });
+export type RosterEntry = z.infer<typeof RosterEntrySchema>;
+
+/** A small, supportive set: there is nothing to disagree with and nothing to count against. */
+export const reactions = ['heart', 'hug', 'strength', 'thanks', 'hear-you'] as const;
+export const ReactionSchema = z.enum(reactions);
+export type Reaction = z.infer<typeof ReactionSchema>;
+export const reactionLabels: Record<Reaction, { emoji: string; label: string }> = {
+  heart: { emoji: '❤️', label: 'Sending care' },
+  hug: { emoji: '🫂', label: 'A hug, if you want one' },
+  strength: { emoji: '💪', label: 'You are strong' },
+  thanks: { emoji: '🙏', label: 'Thank you for sharing' },
+  'hear-you': { emoji: '👂', label: 'I hear you' },
+};
+
+export const CwNoteSchema = z.string().trim().max(limits.cwNoteMax, `A warning note has at most ${limits.cwNoteMax} characters.`);
+
+/** A content warning as an author or a facilitator gives it. */
+export const WarningInputSchema = z
+  .object({
+    categories: z.array(z.string().min(1).max(40)).max(limits.cwCategoriesMax).default([]),
+    note: CwNoteSchema.default(''),
+  })
+  .refine((w) => w.categories.length > 0 || w.note.length > 0, 'A warning needs a category or a note.')
+  .refine((w) => new Set(w.categories).size === w.categories.length, 'Each category appears once.');
+export type WarningInput = z.input<typeof WarningInputSchema>;
+
+export const WarningSchema = z.object({
+  categories: z.array(z.string()),
+  note: z.string(),
+  /** A facilitator added or changed it after the message was sent. */
+  byFacilitator: z.boolean(),
+});
+export type Warning = z.infer<typeof WarningSchema>;
+
+/**
+ * A message as it stands now. Every event about a message carries its current state, so a
+ * client catching up never sees text that was since edited or deleted.
+ */
 export const MessageSchema = z.object({
   id: z.uuid(),
   sessionId: z.uuid(),
+  /** The sequence number of the event that posted it: messages are ordered by it. */
   seq: z.number().int().min(1),
   clientId: z.uuid(),
   author: MemberSchema,
+  /** Empty once deleted. */
   text: z.string(),
   createdAt: z.iso.datetime(),
+  editedAt: z.iso.datetime().nullable(),
+  deleted: z.boolean(),
+  replyToId: z.uuid().nullable(),
+  warning: WarningSchema.nullable(),
+  /** Member ids per reaction given. */
+  reactions: z.partialRecord(ReactionSchema, z.array(z.uuid())),
 });
 export type Message = z.infer<typeof MessageSchema>;
+
+const EventBase = { sessionId: z.uuid(), seq: z.number().int().min(1), at: z.iso.datetime() };
+
+/**
+ * Everything others in a room must see, in order. Each carries the room's next sequence
+ * number; a client that has applied up to N and receives N+2 asks for what it missed.
+ */
+export const RoomEventSchema = z.discriminatedUnion('type', [
+  z.object({
+    ...EventBase,
+    type: z.literal('message'),
+    change: z.enum(['posted', 'edited', 'deleted', 'warned', 'reacted']),
+    message: MessageSchema,
+  }),
+  /** Someone whose place in the group ended reads as left, with an empty pseudonym. */
+  z.object({ ...EventBase, type: z.literal('presence'), member: MemberSchema, state: PresenceStateSchema }),
+  z.object({ ...EventBase, type: z.literal('closed') }),
+]);
+export type RoomEvent = z.infer<typeof RoomEventSchema>;
 
 export const MessageTextSchema = z
   .string()
   .max(limits.messageTextMax, `A message has at most ${limits.messageTextMax} characters.`)
   .refine((text) => text.trim().length > 0, 'A message cannot be empty.');
+
+const ReportReasonSchema = z.enum(['hurtful', 'unsafe', 'identifying', 'spam', 'other']);
+export const reportReasons = ReportReasonSchema.options;
+
+const EventPage = {
+  /** Events after the `afterSeq` asked for, in order. When `hasMore`, ask again from `lastSeq`. */
+  events: z.array(RoomEventSchema),
+  hasMore: z.boolean(),
+  lastSeq: Seq,
+};
+
+const ConfirmedChange = z.object({ seq: z.number().int().min(1) });
 
 /**
  * Commands a client sends. Each names its payload and the data of a successful acknowledgement;
@@ -35,31 +128,66 @@ export const MessageTextSchema = z
 export const clientCommands = {
   'room:join': {
     payload: z.object({
-      sessionId: z.uuid(),
+      ...SessionRef,
       /** The last sequence number the client applied; 0 for a first join. */
       afterSeq: Seq,
+      /** The person read {@link confidentialityReminder} on entering. */
+      reminderAcknowledged: z.literal(true, 'Please acknowledge the confidentiality reminder first.'),
     }),
     result: z.object({
       sessionId: z.uuid(),
       title: z.string(),
+      groupId: z.uuid(),
       groupName: z.string(),
+      brief: z.string(),
+      endsAt: z.iso.datetime(),
       me: MemberSchema,
-      /** Messages after `afterSeq`, in order. When `hasMore`, ask again from the last one. */
-      messages: z.array(MessageSchema),
-      hasMore: z.boolean(),
-      lastSeq: Seq,
+      agreement: z.object({ version: z.number().int(), text: z.string() }),
+      crisisResources: z.array(CrisisResourceSchema),
+      contentWarnings: z.array(CwCategorySchema),
+      /**
+       * False while the group's waiting room holds this person: no events, no roster. A
+       * `room:admitted` event says when to join again.
+       */
+      admitted: z.boolean(),
+      roster: z.array(RosterEntrySchema),
+      /** Facilitators only: who is in the waiting room. */
+      waiting: z.array(MemberSchema),
+      ...EventPage,
     }),
   },
+  /** Events after a sequence number: how a client that noticed a gap fills it. */
+  'room:catch-up': {
+    payload: z.object({ ...SessionRef, afterSeq: Seq }),
+    result: z.object(EventPage),
+  },
   'room:leave': {
-    payload: z.object({ sessionId: z.uuid() }),
+    payload: z.object(SessionRef),
+    result: z.object({}),
+  },
+  /** Step out and come back; others see only "stepped out". */
+  'room:presence': {
+    payload: z.object({ ...SessionRef, state: z.enum(['present', 'stepped_out']) }),
+    result: z.object({}),
+  },
+  /** Sent while someone types; never stored and never sequenced. */
+  'room:typing': {
+    payload: z.object(SessionRef),
+    result: z.object({}),
+  },
+  /** A facilitator lets someone in from the waiting room. */
+  'room:admit': {
+    payload: z.object({ ...SessionRef, memberId: z.uuid() }),
     result: z.object({}),
   },
   'message:send': {
     payload: z.object({
-      sessionId: z.uuid(),
+      ...SessionRef,
       /** Generated by the client; a resend with the same id is stored once. */
       clientId: z.uuid(),
       text: MessageTextSchema,
+      replyToId: z.uuid().nullable().default(null),
+      warning: WarningInputSchema.nullable().default(null),
     }),
     result: z.object({
       id: z.uuid(),
@@ -67,11 +195,50 @@ export const clientCommands = {
       createdAt: z.iso.datetime(),
     }),
   },
+  'message:edit': {
+    payload: z.object({ ...SessionRef, messageId: z.uuid(), text: MessageTextSchema }),
+    result: ConfirmedChange,
+  },
+  'message:delete': {
+    payload: z.object({ ...SessionRef, messageId: z.uuid() }),
+    result: ConfirmedChange,
+  },
+  'message:react': {
+    payload: z.object({ ...SessionRef, messageId: z.uuid(), reaction: ReactionSchema, on: z.boolean() }),
+    result: ConfirmedChange,
+  },
+  /** A facilitator adds or changes a message's warning, for everyone at once. */
+  'message:warn': {
+    payload: z.object({ ...SessionRef, messageId: z.uuid(), warning: WarningInputSchema }),
+    result: ConfirmedChange,
+  },
+  'message:report': {
+    payload: z.object({
+      ...SessionRef,
+      messageId: z.uuid(),
+      reason: ReportReasonSchema,
+      note: z.string().trim().max(500).default(''),
+    }),
+    result: z.object({}),
+  },
+  /** "I need support": a discreet signal only the room's facilitators see. */
+  'support:request': {
+    payload: z.object(SessionRef),
+    result: z.object({}),
+  },
 } as const;
 
 /** Events the server sends to clients. */
 export const serverEvents = {
-  'message:created': MessageSchema,
+  'room:event': RoomEventSchema,
+  /** Someone is typing; shown for a few seconds unless the reader turned indicators off. */
+  'room:typing': z.object({ sessionId: z.uuid(), memberId: z.uuid() }),
+  /** To the person admitted from the waiting room: join again to enter. */
+  'room:admitted': z.object({ sessionId: z.uuid() }),
+  /** To facilitators: who is in the waiting room now. */
+  'room:waiting': z.object({ sessionId: z.uuid(), waiting: z.array(MemberSchema) }),
+  /** To facilitators: someone asked for support. */
+  'support:requested': z.object({ sessionId: z.uuid(), member: MemberSchema, at: z.iso.datetime() }),
   /** A command sent without an acknowledgement callback failed; this says why. */
   'command:rejected': z.object({ event: z.string(), error: ApiErrorSchema }),
 } as const;
@@ -104,3 +271,24 @@ export type ClientToServerEvents = {
 export type ServerToClientEvents = {
   [E in ServerEventName]: (payload: ServerEventPayload<E>) => void;
 };
+
+/** A person's own choices for rooms of one group; kept on the server so they follow them. */
+export const CwPreferenceSchema = z.enum(['hide', 'show']);
+export type CwPreference = z.infer<typeof CwPreferenceSchema>;
+export const RoomPreferencesSchema = z.object({
+  /** Per category key: always hide or always show. A category not listed asks each time. */
+  contentWarnings: z
+    .record(z.string().max(40), CwPreferenceSchema)
+    .refine((choices) => Object.keys(choices).length <= 30, 'At most 30 categories.'),
+  /** Off: this person neither sees others typing nor shows their own typing. */
+  typingIndicators: z.boolean(),
+});
+export type RoomPreferences = z.infer<typeof RoomPreferencesSchema>;
+export const defaultRoomPreferences: RoomPreferences = { contentWarnings: {}, typingIndicators: true };
+
+/** Deployment settings the client needs before anything else. */
+export const ClientConfigSchema = z.object({
+  /** Where quick exit goes: a neutral site, replacing the page. */
+  quickExitUrl: z.url(),
+});
+export type ClientConfig = z.infer<typeof ClientConfigSchema>;

@@ -37,22 +37,34 @@ describe.runIf(browserAvailable)('two people in two browsers', () => {
     await participant.getByRole('button', { name: 'I accept these agreements' }).click();
     await participant.getByRole('link', { name: 'Enter room' }).click();
 
+    // Every entry starts with the confidentiality reminder; the group uses a waiting room.
+    await participant.getByText('What people share here stays here.').waitFor();
+    await participant.getByRole('button', { name: 'I understand — enter the room' }).click();
+    await participant.getByText('A facilitator will let you in soon').waitFor();
+
     await organiser.getByRole('button', { name: 'I accept these agreements' }).click();
     await organiser.getByRole('link', { name: 'Enter room' }).click();
+    await organiser.getByRole('button', { name: 'I understand — enter the room' }).click();
+    const waitingRoom = organiser.getByRole('region', { name: 'Waiting room' });
+    await waitingRoom.getByRole('button', { name: 'Let in River' }).click();
 
-    await participant.getByLabel('Message').fill('Hello. It is my first time here.');
-    await participant.getByRole('button', { name: 'Send' }).click();
+    const participantMessage = participant.getByLabel('Message', { exact: true });
+    await participantMessage.waitFor();
+    await expect.poll(() => participantMessage.isEnabled()).toBe(true);
+    await participantMessage.fill('Hello. It is my first time here.');
+    await participant.getByRole('button', { name: 'Send', exact: true }).click();
     await organiser.getByText('Hello. It is my first time here.').waitFor();
 
-    await organiser.getByLabel('Message').fill('Welcome, River. Take all the time you need.');
-    await organiser.getByLabel('Message').press('Enter');
+    await organiser.getByLabel('Message', { exact: true }).fill('Welcome, River. Take all the time you need.');
+    await organiser.getByLabel('Message', { exact: true }).press('Enter');
     await participant.getByText('Welcome, River. Take all the time you need.').waitFor();
     await expect(participant.getByText('Facilitator Sam').first().isVisible()).resolves.toBe(true);
     await shoot(organiser, 'room-desktop');
     await shoot(participant, 'room-phone');
 
-    // A reload brings the conversation back from the server.
+    // A reload brings the conversation back from the server, after the reminder once more.
     await participant.reload();
+    await participant.getByRole('button', { name: 'I understand — enter the room' }).click();
     await participant.getByText('Hello. It is my first time here.').waitFor();
     await participant.getByText('Welcome, River. Take all the time you need.').waitFor();
     // Room pages must not be kept in the browser's cache.

@@ -11,7 +11,7 @@ import {
 import { startNode, type Node } from '../support/hearth.ts';
 import { HttpClient } from '../support/http.ts';
 import { modes, type Provisioned } from '../support/modes.ts';
-import { command, connect, unwrap } from '../support/socket.ts';
+import { command, connect, enter } from '../support/socket.ts';
 
 describe.each(modes)('who may do what, $name mode', (mode) => {
   let place: Provisioned;
@@ -105,14 +105,14 @@ describe.each(modes)('who may do what, $name mode', (mode) => {
 
   it('lets only the group’s members into its room', async () => {
     const outsiderSocket = await connect(node.url, outsider.cookie);
-    const refused = await command(outsiderSocket, 'room:join', { sessionId, afterSeq: 0 });
+    const refused = await command(outsiderSocket, 'room:join', { sessionId, afterSeq: 0, reminderAcknowledged: true });
     expect(refused).toEqual({ ok: false, error: expect.objectContaining({ code: 'not_found' }) });
     const send = await command(outsiderSocket, 'message:send', { sessionId, clientId: newClientId(), text: 'hi' });
     expect(send).toEqual({ ok: false, error: expect.objectContaining({ code: 'forbidden' }) });
     outsiderSocket.close();
 
     const memberSocket = await connect(node.url, member.cookie);
-    expect(unwrap(await command(memberSocket, 'room:join', { sessionId, afterSeq: 0 })).me.role).toBe('participant');
+    expect((await enter(memberSocket, sessionId)).me.role).toBe('participant');
     memberSocket.close();
   });
 
@@ -126,7 +126,7 @@ describe.each(modes)('who may do what, $name mode', (mode) => {
     const sessions = await second.get(`/api/groups/${groupId}/sessions`);
     expect(sessions.status).toBe(200);
     const socket = await connect(node.url, second.cookie);
-    const refused = await command(socket, 'room:join', { sessionId, afterSeq: 0 });
+    const refused = await command(socket, 'room:join', { sessionId, afterSeq: 0, reminderAcknowledged: true });
     expect(refused).toEqual({ ok: false, error: expect.objectContaining({ code: 'forbidden' }) });
     socket.close();
   });
@@ -178,7 +178,7 @@ describe.each(modes)('who may do what, $name mode', (mode) => {
     const person = (await inviteParticipant(organiser, groupId)).client;
     const cookie = person.cookie;
     const socket = await connect(node.url, cookie);
-    unwrap(await command(socket, 'room:join', { sessionId, afterSeq: 0 }));
+    await enter(socket, sessionId);
     const disconnected = new Promise((resolve) => socket.once('disconnect', resolve));
     expect((await person.post('/api/auth/logout', {})).status).toBe(204);
     await disconnected;

@@ -24,7 +24,7 @@ describe.each(modes)('groups and their agreements, $name mode', (mode) => {
 
   async function tryToEnter(client: HttpClient, sessionId: string) {
     const socket = await connect(node.url, client.cookie);
-    const reply = await command(socket, 'room:join', { sessionId, afterSeq: 0 });
+    const reply = await command(socket, 'room:join', { sessionId, afterSeq: 0, reminderAcknowledged: true });
     socket.close();
     return reply;
   }

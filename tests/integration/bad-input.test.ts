@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { limits } from '@hearth/shared';
-import { ApiErrorSchema } from '@hearth/shared';
+import { ApiErrorSchema, clientCommands } from '@hearth/shared';
 import { count, is } from 'drizzle-orm';
 import { PgTable } from 'drizzle-orm/pg-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -10,7 +10,17 @@ import { newClientId, openRoomWithParticipant, startSession } from '../support/f
 import { startNode, type Node } from '../support/hearth.ts';
 import { HttpClient } from '../support/http.ts';
 import { modes, type Provisioned } from '../support/modes.ts';
-import { collect, command, connect, raw, unwrap, type TestSocket } from '../support/socket.ts';
+import {
+  collect,
+  collectEvents,
+  command,
+  connect,
+  enter,
+  postedMessages,
+  raw,
+  unwrap,
+  type TestSocket,
+} from '../support/socket.ts';
 
 describe.each(modes)('bad input, $name mode', (mode) => {
   let place: Provisioned;
@@ -28,8 +38,9 @@ describe.each(modes)('bad input, $name mode', (mode) => {
     ({ organiser, groupId, sessionId, participant } = await openRoomWithParticipant(node));
     sender = await connect(node.url, participant.cookie);
     listener = await connect(node.url, organiser.cookie);
-    unwrap(await command(sender, 'room:join', { sessionId, afterSeq: 0 }));
-    unwrap(await command(listener, 'room:join', { sessionId, afterSeq: 0 }));
+    // The organiser facilitates: while they are in the room, the participant may write.
+    await enter(listener, sessionId);
+    await enter(sender, sessionId);
   });
 
   afterAll(async () => {
@@ -53,9 +64,15 @@ describe.each(modes)('bad input, $name mode', (mode) => {
       ['a clientId that is not a uuid', 'message:send', [{ sessionId: 'S', clientId: 'abc', text: 'hi' }]],
       ['empty text', 'message:send', [{ sessionId: 'S', clientId: 'C', text: '   ' }]],
       ['oversize text', 'message:send', [{ sessionId: 'S', clientId: 'C', text: tooLong }]],
-      ['a negative afterSeq', 'room:join', [{ sessionId: 'S', afterSeq: -1 }]],
-      ['a fractional afterSeq', 'room:join', [{ sessionId: 'S', afterSeq: 1.5 }]],
-      ['a session id that is not a uuid', 'room:join', [{ sessionId: 'nope', afterSeq: 0 }]],
+      ['a replyToId that is not a uuid', 'message:send', [{ sessionId: 'S', clientId: 'C', text: 'hi', replyToId: 'x' }]],
+      ['an empty warning', 'message:send', [{ sessionId: 'S', clientId: 'C', text: 'hi', warning: {} }]],
+      ['a warning naming a category twice', 'message:send', [{ sessionId: 'S', clientId: 'C', text: 'hi', warning: { categories: ['sexual-violence', 'sexual-violence'] } }]],
+      ['a negative afterSeq', 'room:join', [{ sessionId: 'S', afterSeq: -1, reminderAcknowledged: true }]],
+      ['a fractional afterSeq', 'room:join', [{ sessionId: 'S', afterSeq: 1.5, reminderAcknowledged: true }]],
+      ['a session id that is not a uuid', 'room:join', [{ sessionId: 'nope', afterSeq: 0, reminderAcknowledged: true }]],
+      ['a join without the reminder acknowledged', 'room:join', [{ sessionId: 'S', afterSeq: 0 }]],
+      ['a join with the reminder refused', 'room:join', [{ sessionId: 'S', afterSeq: 0, reminderAcknowledged: false }]],
+      ['a catch-up with a negative afterSeq', 'room:catch-up', [{ sessionId: 'S', afterSeq: -1 }]],
     ];
 
     it.each(cases)('answers %s with invalid_input and stores nothing', async (_name, event, args) => {
@@ -74,6 +91,18 @@ describe.each(modes)('bad input, $name mode', (mode) => {
       expect(reply.ok).toBe(false);
       expect(ApiErrorSchema.parse(reply.error).code).toBe('invalid_input');
       expect(reply.error.message.length).toBeGreaterThan(0);
+      expect(sender.connected).toBe(true);
+      expect(await messageCount()).toBe(before);
+    });
+
+    // Every command the contract names, including ones added later, refuses a payload that is
+    // not an object of its shape.
+    it.each(Object.keys(clientCommands))('answers a shapeless %s with invalid_input', async (event) => {
+      const before = await messageCount();
+      for (const payload of [undefined, 'text', 7, [], {}, { sessionId: 'not-a-uuid' }]) {
+        const reply = await raw(sender, event, payload);
+        expect(reply).toMatchObject({ ok: false, error: { code: 'invalid_input' } });
+      }
       expect(sender.connected).toBe(true);
       expect(await messageCount()).toBe(before);
     });
@@ -97,12 +126,15 @@ describe.each(modes)('bad input, $name mode', (mode) => {
     });
 
     it('keeps the connection and the room working after all of that', async () => {
-      const received = collect(listener, 'message:created');
+      const received = collectEvents(listener);
       const ack = unwrap(
         await command(sender, 'message:send', { sessionId, clientId: newClientId(), text: 'Still talking.' }),
       );
-      const [message] = await received.waitFor(1);
-      expect(message).toMatchObject({ id: ack.id, text: 'Still talking.' });
+      await expect.poll(() => postedMessages(received.received).map((m) => m.id), { timeout: 5000 }).toContain(ack.id);
+      expect(postedMessages(received.received).find((m) => m.id === ack.id)).toMatchObject({
+        seq: ack.seq,
+        text: 'Still talking.',
+      });
     });
 
     it('disconnects nobody when a payload is larger than the transport allows', async () => {
@@ -111,9 +143,9 @@ describe.each(modes)('bad input, $name mode', (mode) => {
       const closed = new Promise((resolve) => flooder.once('disconnect', resolve));
       (flooder as any).emit('message:send', { sessionId, clientId: newClientId(), text: 'y'.repeat(200_000) });
       await closed;
-      const received = collect(listener, 'message:created');
-      unwrap(await command(sender, 'message:send', { sessionId, clientId: newClientId(), text: 'Carry on.' }));
-      await received.waitFor(1);
+      const received = collectEvents(listener);
+      const ack = unwrap(await command(sender, 'message:send', { sessionId, clientId: newClientId(), text: 'Carry on.' }));
+      await expect.poll(() => postedMessages(received.received).map((m) => m.id), { timeout: 5000 }).toContain(ack.id);
       expect(sender.connected && listener.connected).toBe(true);
     });
   });

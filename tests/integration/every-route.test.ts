@@ -4,7 +4,7 @@ import { count, is } from 'drizzle-orm';
 import { PgTable } from 'drizzle-orm/pg-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import * as schema from '../../server/src/db/schema.ts';
-import { createOrganiser } from '../support/factories.ts';
+import { createGroup, createOrganiser } from '../support/factories.ts';
 import { startNode, type Node } from '../support/hearth.ts';
 import type { HttpClient } from '../support/http.ts';
 import { modes, type Provisioned } from '../support/modes.ts';
@@ -76,6 +76,15 @@ describe.each(modes)('bad input on every route, $name mode', (mode) => {
   it('knows the API: at least every route this test was written against', () => {
     const withBodies = operations.filter((o) => o.operation.requestBody);
     expect(withBodies.length).toBeGreaterThanOrEqual(20);
+    expect(operations.map((o) => `${o.method} ${o.path}`)).toEqual(
+      expect.arrayContaining([
+        'GET /api/config',
+        'GET /api/groups/{groupId}/room-preferences',
+        'PUT /api/groups/{groupId}/room-preferences',
+        'POST /api/sessions/{sessionId}/open',
+        'POST /api/sessions/{sessionId}/end',
+      ]),
+    );
   });
 
   it('answers every malformed body with invalid_input and stores nothing', async () => {
@@ -111,6 +120,25 @@ describe.each(modes)('bad input on every route, $name mode', (mode) => {
       expect(res.status, `${method} ${path}`).toBe(400);
       expect(res.json.code, `${method} ${path}`).toBe('invalid_input');
     }
+  });
+
+  it('refuses malformed room preferences for a real group, keeping what was saved', async () => {
+    const { id: groupId } = await createGroup(organiser);
+    const path = `/api/groups/${groupId}/room-preferences`;
+    const saved = { contentWarnings: { 'sexual-violence': 'hide' }, typingIndicators: false };
+    expect((await organiser.request('PUT', path, saved)).json).toEqual(saved);
+    for (const body of [
+      { contentWarnings: { 'sexual-violence': 'sometimes' }, typingIndicators: true },
+      { contentWarnings: { ['k'.repeat(41)]: 'show' }, typingIndicators: true },
+      { contentWarnings: [], typingIndicators: true },
+      { contentWarnings: {} },
+      { typingIndicators: true },
+    ]) {
+      const res = await organiser.request('PUT', path, body);
+      expect(res.status, JSON.stringify(body)).toBe(400);
+      expect(res.json.code, JSON.stringify(body)).toBe('invalid_input');
+    }
+    expect((await organiser.get(path)).json).toEqual(saved);
   });
 
   it('answers a malformed query with invalid_input', async () => {

@@ -3,7 +3,7 @@ import { acceptAgreement, createGroup, newClientId, password, startSession } fro
 import { startNode, type Node } from '../support/hearth.ts';
 import { HttpClient } from '../support/http.ts';
 import { modes, type Provisioned } from '../support/modes.ts';
-import { command, connect, raw, unwrap } from '../support/socket.ts';
+import { command, connect, enter, raw, unwrap } from '../support/socket.ts';
 
 describe.each(modes)('nothing confidential in the logs, $name mode', (mode) => {
   let place: Provisioned;
@@ -42,12 +42,16 @@ describe.each(modes)('nothing confidential in the logs, $name mode', (mode) => {
     await participant.post('/api/auth/login', { username: secrets.username, password });
     await acceptAgreement(participant, group.id);
 
+    // The facilitator is in the room, so that the participant may write.
+    const facilitatorSocket = await connect(node.url, organiser.cookie);
+    await enter(facilitatorSocket, session.id);
     const socket = await connect(node.url, participant.cookie);
-    unwrap(await command(socket, 'room:join', { sessionId: session.id, afterSeq: 0 }));
+    await enter(socket, session.id);
     unwrap(await command(socket, 'message:send', { sessionId: session.id, clientId: newClientId(), text: secrets.message }));
     await raw(socket, 'message:send', { sessionId: session.id, clientId: 'bad', text: secrets.message });
     await raw(socket, 'message:send', { sessionId: session.id, clientId: newClientId(), text: secrets.message.repeat(200) });
     socket.close();
+    facilitatorSocket.close();
 
     const logs = node.logs.text;
     expect(node.logs.lines.length).toBeGreaterThan(10);

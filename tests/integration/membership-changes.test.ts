@@ -12,7 +12,7 @@ import {
 import { startNode, type Node } from '../support/hearth.ts';
 import { HttpClient } from '../support/http.ts';
 import { modes, type Provisioned } from '../support/modes.ts';
-import { collect, command, connect, unwrap } from '../support/socket.ts';
+import { collectEvents, command, connect, enter, postedMessages, unwrap } from '../support/socket.ts';
 
 describe.each(modes)('when a place in a group ends or changes, $name mode', (mode) => {
   let place: Provisioned;
@@ -35,37 +35,64 @@ describe.each(modes)('when a place in a group ends or changes, $name mode', (mod
     const sessionId = (await startSession(organiser, groupId)).id;
     const leaving = await joinWithNewAccount(organiser, groupId);
     const staying = await joinWithNewAccount(organiser, groupId);
+    // The facilitator is in the room, so that participants may write.
+    const facilitatorSocket = await connect(node.url, organiser.cookie);
+    await enter(facilitatorSocket, sessionId);
     const removedSocket = await connect(node.url, leaving.client.cookie);
     const stayingSocket = await connect(node.url, staying.client.cookie);
-    unwrap(await command(removedSocket, 'room:join', { sessionId, afterSeq: 0 }));
-    unwrap(await command(stayingSocket, 'room:join', { sessionId, afterSeq: 0 }));
-    const heardByRemoved = collect(removedSocket, 'message:created');
+    const removedMember = (await enter(removedSocket, sessionId)).me;
+    await enter(stayingSocket, sessionId);
+    const heardByRemoved = collectEvents(removedSocket);
+    const heardByStaying = collectEvents(stayingSocket);
     const disconnected = new Promise((resolve) => removedSocket.once('disconnect', resolve));
 
     const memberId = await memberIdOf(organiser, groupId, leaving.pseudonym);
     expect((await organiser.request('DELETE', `/api/groups/${groupId}/members/${memberId}`)).status).toBe(204);
     await disconnected;
-    unwrap(await command(stayingSocket, 'message:send', { sessionId, clientId: newClientId(), text: 'After they left.' }));
+    const after = unwrap(
+      await command(stayingSocket, 'message:send', { sessionId, clientId: newClientId(), text: 'After they left.' }),
+    );
+    await expect.poll(() => postedMessages(heardByStaying.received).map((m) => m.id), { timeout: 5000 }).toContain(after.id);
     await new Promise((resolve) => setTimeout(resolve, 300));
-    expect(heardByRemoved.received).toEqual([]);
+    expect(postedMessages(heardByRemoved.received)).toEqual([]);
 
     // Reconnecting does not bring them back.
     const again = await connect(node.url, leaving.client.cookie);
-    const refused = await command(again, 'room:join', { sessionId, afterSeq: 0 });
+    const refused = await command(again, 'room:join', { sessionId, afterSeq: 0, reminderAcknowledged: true });
     expect(refused.ok).toBe(false);
     again.close();
+    const rejoined = await enter(stayingSocket, sessionId);
+    expect(rejoined.roster.map((entry) => entry.member.memberId)).not.toContain(removedMember.memberId);
+
+    // Those still in the room are told that the person left, as for anyone whose last socket goes.
+    const presence = () =>
+      heardByStaying.received.flatMap((e) => (e.type === 'presence' ? [[e.member.memberId, e.state]] : []));
+    await expect
+      .poll(presence, { timeout: 5000, message: 'a "left" presence event for the removed member' })
+      .toContainEqual([removedMember.memberId, 'left']);
     stayingSocket.close();
+    facilitatorSocket.close();
   });
 
   it('takes someone who leaves out of the room too', async () => {
     const { id: groupId } = await createGroup(organiser);
     const sessionId = (await startSession(organiser, groupId)).id;
     const person = await joinWithNewAccount(organiser, groupId);
+    const facilitatorSocket = await connect(node.url, organiser.cookie);
+    await enter(facilitatorSocket, sessionId);
     const socket = await connect(node.url, person.client.cookie);
-    unwrap(await command(socket, 'room:join', { sessionId, afterSeq: 0 }));
+    const leaver = (await enter(socket, sessionId)).me;
+    const heardByFacilitator = collectEvents(facilitatorSocket);
     const disconnected = new Promise((resolve) => socket.once('disconnect', resolve));
     expect((await person.client.post(`/api/groups/${groupId}/leave`, {})).status).toBe(204);
     await disconnected;
+    // The facilitator is told they left, as for anyone whose last socket goes.
+    const presence = () =>
+      heardByFacilitator.received.flatMap((e) => (e.type === 'presence' ? [[e.member.memberId, e.state]] : []));
+    await expect
+      .poll(presence, { timeout: 5000, message: 'a "left" presence event for the member who left the group' })
+      .toContainEqual([leaver.memberId, 'left']);
+    facilitatorSocket.close();
   });
 
   it('shows people waiting for a place the group, but not its sessions or room', async () => {

@@ -44,7 +44,7 @@ describe.each(modes)('registration, invites and places in a group, $name mode', 
   async function tryRoom(client: HttpClient, sessionId: string) {
     const socket = await connect(node.url, client.cookie);
     try {
-      return await command(socket, 'room:join', { sessionId, afterSeq: 0 });
+      return await command(socket, 'room:join', { sessionId, afterSeq: 0, reminderAcknowledged: true });
     } finally {
       socket.close();
     }

@@ -245,6 +245,8 @@ describe.each(modes)('roles in a group, $name mode', (mode) => {
       ['PATCH', `/api/sessions/${scheduledId}`, { title: 'Moved by a participant' }],
       ['POST', `/api/sessions/${scheduledId}/cancel`, {}],
       ['POST', `/api/sessions/${sessionId}/cancel`, {}],
+      ['POST', `/api/sessions/${scheduledId}/open`, {}],
+      ['POST', `/api/sessions/${sessionId}/end`, {}],
     ];
     for (const route of routes) {
       const res = await call(participant.client, route);
@@ -278,6 +280,12 @@ describe.each(modes)('roles in a group, $name mode', (mode) => {
     expect((await facilitator.client.post(`/api/groups/${groupId}/invites`, {})).status).toBe(201);
     expect((await facilitator.client.post(`/api/groups/${groupId}/invites/${invite.id}/revoke`, {})).status).toBe(204);
     expect((await facilitator.client.post(`/api/groups/${groupId}/members/${waitingId}/approve`, {})).status).toBe(200);
+    const opened = await facilitator.client.post(`/api/sessions/${scheduledId}/open`, {});
+    expect(opened.status).toBe(200);
+    expect(opened.json).toMatchObject({ id: scheduledId, status: 'open' });
+    const ended = await facilitator.client.post(`/api/sessions/${sessionId}/end`, {});
+    expect(ended.status).toBe(200);
+    expect(ended.json).toMatchObject({ id: sessionId, status: 'closed' });
   });
 
   it('answers every group route with 404 for an account with no role in the group, as for no group', async () => {
@@ -309,10 +317,14 @@ describe.each(modes)('roles in a group, $name mode', (mode) => {
       ['GET', `/api/groups/${group}/sessions`],
       ['POST', `/api/groups/${group}/sessions`, { title: 'Not mine', durationMinutes: 30 }],
       ['POST', `/api/groups/${group}/schedule`, scheduleBody],
+      ['GET', `/api/groups/${group}/room-preferences`],
+      ['PUT', `/api/groups/${group}/room-preferences`, { contentWarnings: {}, typingIndicators: false }],
     ];
     const sessionRoutes = (session: string): Route[] => [
       ['PATCH', `/api/sessions/${session}`, { title: 'Not mine' }],
       ['POST', `/api/sessions/${session}/cancel`, {}],
+      ['POST', `/api/sessions/${session}/open`, {}],
+      ['POST', `/api/sessions/${session}/end`, {}],
     ];
 
     const real = [...groupRoutes(groupId), ...sessionRoutes(sessionId)];

@@ -1,12 +1,20 @@
-import { eq } from 'drizzle-orm';
+import { and, eq } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import pg from 'pg';
-import { messages, sessions } from '../../server/src/db/schema.ts';
+import { messages, roomEvents } from '../../server/src/db/schema.ts';
 import { createGroup, inviteParticipant, newClientId, startSession } from '../support/factories.ts';
 import { startNode, type Node } from '../support/hearth.ts';
 import { HttpClient } from '../support/http.ts';
 import { modes, type Provisioned } from '../support/modes.ts';
-import { collect, command, connect, unwrap, type TestSocket } from '../support/socket.ts';
+import {
+  collectEvents,
+  command,
+  connect,
+  enter,
+  postedMessages,
+  unwrap,
+  type TestSocket,
+} from '../support/socket.ts';
 
 describe.each(modes)('the thin path, $name mode', (mode) => {
   let place: Provisioned;
@@ -19,6 +27,8 @@ describe.each(modes)('the thin path, $name mode', (mode) => {
   let groupId: string;
   let sessionId: string;
   const sockets: TestSocket[] = [];
+  /** Every message stored so far, as its sender's acknowledgement numbered it, in order. */
+  const conversation: Array<[number, string]> = [];
 
   beforeAll(async () => {
     place = await mode.provision();
@@ -100,16 +110,40 @@ describe.each(modes)('the thin path, $name mode', (mode) => {
     expect(sessions).toEqual([expect.objectContaining({ id: sessionId, status: 'open' })]);
   });
 
+  /** Waits until the messages a socket was sent number at least `count`. */
+  async function postedTo(events: ReturnType<typeof collectEvents>, count: number) {
+    await expect.poll(() => postedMessages(events.received).length, { timeout: 5000 }).toBeGreaterThanOrEqual(count);
+    return postedMessages(events.received);
+  }
+
   it('exchanges messages across nodes, sequenced per room and acknowledged after commit', async () => {
     const organiserSocket = await socketOf(nodeA, organiser);
     const participantSocket = await socketOf(nodeB, participant);
-    const atOrganiser = collect(organiserSocket, 'message:created');
-    const atParticipant = collect(participantSocket, 'message:created');
+    const atOrganiser = collectEvents(organiserSocket);
+    const atParticipant = collectEvents(participantSocket);
 
-    const joinedA = unwrap(await command(organiserSocket, 'room:join', { sessionId, afterSeq: 0 }));
-    const joinedB = unwrap(await command(participantSocket, 'room:join', { sessionId, afterSeq: 0 }));
-    expect(joinedA.messages).toEqual([]);
+    const joinedA = await enter(organiserSocket, sessionId);
+    // Entering is itself an event: the organiser's arrival is the first thing in the room.
+    expect(postedMessages(joinedA.events)).toEqual([]);
+    expect(joinedA.events).toEqual([
+      expect.objectContaining({ type: 'presence', state: 'present', seq: joinedA.lastSeq, member: joinedA.me }),
+    ]);
+    expect(joinedA.me).toMatchObject({ role: 'lead_facilitator' });
+    const joinedB = await enter(participantSocket, sessionId);
     expect(joinedB.me).toMatchObject({ pseudonym: participantName, role: 'participant' });
+    expect(joinedB.admitted).toBe(true);
+    // The participant's arrival took the next number, and their page covers everything so far.
+    expect(joinedB.lastSeq).toBe(joinedA.lastSeq + 1);
+    expect(joinedB.events.map((e) => [e.seq, e.type])).toEqual([
+      [joinedA.lastSeq, 'presence'],
+      [joinedB.lastSeq, 'presence'],
+    ]);
+    expect(joinedB.roster.map((entry) => [entry.member.memberId, entry.state]).sort()).toEqual(
+      [
+        [joinedA.me.memberId, 'present'],
+        [joinedB.me.memberId, 'present'],
+      ].sort(),
+    );
 
     const hello = unwrap(
       await command(organiserSocket, 'message:send', {
@@ -118,10 +152,15 @@ describe.each(modes)('the thin path, $name mode', (mode) => {
         text: 'Welcome, everyone. Take your time.',
       }),
     );
-    // Acknowledged only after commit: the row is there, with its number, when the ack arrives.
+    // Acknowledged only after commit: the row and its event are there, with its number, when the ack arrives.
     const [stored] = await nodeB.database.db.select().from(messages).where(eq(messages.id, hello.id));
     expect(stored?.seq).toBe(hello.seq);
-    expect(hello.seq).toBe(1);
+    const [event] = await nodeB.database.db
+      .select()
+      .from(roomEvents)
+      .where(and(eq(roomEvents.sessionId, sessionId), eq(roomEvents.seq, hello.seq)));
+    expect(event).toMatchObject({ type: 'message', change: 'posted', messageId: hello.id });
+    expect(hello.seq).toBe(joinedB.lastSeq + 1);
 
     const reply = unwrap(
       await command(participantSocket, 'message:send', {
@@ -130,23 +169,41 @@ describe.each(modes)('the thin path, $name mode', (mode) => {
         text: 'Thank you for having me.',
       }),
     );
-    expect(reply.seq).toBe(2);
+    expect(reply.seq).toBe(hello.seq + 1);
+    conversation.push([hello.seq, 'Welcome, everyone. Take your time.'], [reply.seq, 'Thank you for having me.']);
 
-    const seenByParticipant = await atParticipant.waitFor(2);
-    const seenByOrganiser = await atOrganiser.waitFor(2);
-    expect(seenByParticipant.map((m) => [m.seq, m.text])).toEqual([
-      [1, 'Welcome, everyone. Take your time.'],
-      [2, 'Thank you for having me.'],
-    ]);
-    expect(seenByOrganiser.map((m) => m.seq)).toEqual([1, 2]);
+    const seenByParticipant = await postedTo(atParticipant, 2);
+    const seenByOrganiser = await postedTo(atOrganiser, 2);
+    expect(seenByParticipant.map((m) => [m.seq, m.text])).toEqual(conversation);
+    expect(seenByOrganiser.map((m) => m.seq)).toEqual([hello.seq, reply.seq]);
     expect(seenByParticipant[1]!.author).toMatchObject({ pseudonym: participantName, role: 'participant' });
+    expect(seenByParticipant[0]).toMatchObject({
+      editedAt: null,
+      deleted: false,
+      replyToId: null,
+      warning: null,
+      reactions: {},
+    });
+    // A post arrives as a room event numbered like the message it posts.
+    expect(atParticipant.received).toContainEqual(
+      expect.objectContaining({ type: 'message', change: 'posted', seq: reply.seq, sessionId }),
+    );
+    // The organiser, in the room from the start, saw every change in it, with no number missing.
+    expect(atOrganiser.received.map((e) => e.seq).sort((a, b) => a - b)).toEqual([
+      joinedA.lastSeq,
+      joinedB.lastSeq,
+      hello.seq,
+      reply.seq,
+    ]);
     // Other members see the pseudonym, never the account.
-    expect(JSON.stringify(seenByOrganiser)).not.toContain('participant_');
+    expect(JSON.stringify(atOrganiser.received)).not.toContain('participant_');
   });
 
   it('stores a resent message once', async () => {
     const socket = await socketOf(nodeB, participant);
-    unwrap(await command(socket, 'room:join', { sessionId, afterSeq: 2 }));
+    const joined = await enter(socket, sessionId, conversation.at(-1)![0]);
+    // Already in the room on another socket: a second socket is no new arrival.
+    expect(joined.events).toEqual([]);
     const clientId = newClientId();
     const payload = { sessionId, clientId, text: 'Sent twice by a flaky connection.' };
     const [first, second] = await Promise.all([
@@ -158,12 +215,15 @@ describe.each(modes)('the thin path, $name mode', (mode) => {
     expect(third).toEqual(unwrap(first));
     const rows = await nodeA.database.db.select().from(messages).where(eq(messages.clientId, clientId));
     expect(rows).toHaveLength(1);
+    const posted = await nodeA.database.db.select().from(roomEvents).where(eq(roomEvents.messageId, third.id));
+    expect(posted.map((row) => row.seq)).toEqual([third.seq]);
+    conversation.push([third.seq, payload.text]);
   });
 
   // Holding a row lock from a second connection needs PostgreSQL: PGlite has one connection.
   if (mode.name === 'services') it('does not acknowledge a send before it can commit', async () => {
     const socket = await socketOf(nodeA, participant);
-    unwrap(await command(socket, 'room:join', { sessionId, afterSeq: 3 }));
+    await enter(socket, sessionId, conversation.at(-1)![0]);
     // Another connection holds the room's counter row, so the send cannot commit yet.
     const blocker = new pg.Client({ connectionString: place.databaseUrl });
     await blocker.connect();
@@ -182,18 +242,26 @@ describe.each(modes)('the thin path, $name mode', (mode) => {
     const stored = unwrap(await ack);
     const rows = await nodeA.database.db.select().from(messages).where(eq(messages.clientId, clientId));
     expect(rows.map((row) => row.seq)).toEqual([stored.seq]);
-    // Leave the conversation as the next tests expect it.
-    await nodeA.database.db.delete(messages).where(eq(messages.id, stored.id));
-    await nodeA.database.db.update(sessions).set({ lastSeq: 3 }).where(eq(sessions.id, sessionId));
+    expect(stored.seq).toBe(conversation.at(-1)![0] + 1);
+    conversation.push([stored.seq, 'Held back.']);
   });
 
   it('gives a reloading client everything after its last sequence number', async () => {
     const socket = await socketOf(nodeA, participant);
-    const fromStart = unwrap(await command(socket, 'room:join', { sessionId, afterSeq: 0 }));
-    expect(fromStart.messages.map((m) => m.seq)).toEqual([1, 2, 3]);
-    expect(fromStart.lastSeq).toBe(3);
-    const fromTwo = unwrap(await command(socket, 'room:join', { sessionId, afterSeq: 2 }));
-    expect(fromTwo.messages.map((m) => m.text)).toEqual(['Sent twice by a flaky connection.']);
+    const fromStart = await enter(socket, sessionId, 0);
+    expect(postedMessages(fromStart.events).map((m) => [m.seq, m.text])).toEqual(conversation);
+    // Every event of the room, numbered one by one, up to the page's last number.
+    expect(fromStart.hasMore).toBe(false);
+    expect(fromStart.events.map((e) => e.seq)).toEqual(
+      Array.from({ length: fromStart.lastSeq }, (_, index) => index + 1),
+    );
+    const [secondSeq] = conversation[1]!;
+    const fromSecond = await enter(socket, sessionId, secondSeq);
+    expect(fromSecond.events.every((e) => e.seq > secondSeq)).toBe(true);
+    expect(postedMessages(fromSecond.events).map((m) => m.text)).toEqual(conversation.slice(2).map(([, text]) => text));
+    expect(fromSecond.lastSeq).toBe(fromStart.lastSeq);
+    const caughtUp = unwrap(await command(socket, 'room:catch-up', { sessionId, afterSeq: secondSeq }));
+    expect(caughtUp).toEqual({ events: fromSecond.events, hasMore: false, lastSeq: fromSecond.lastSeq });
   });
 
   it('keeps everything across a server restart', async () => {
@@ -204,15 +272,21 @@ describe.each(modes)('the thin path, $name mode', (mode) => {
     const client = participant.at(nodeA.url);
     expect((await client.get('/api/me')).status).toBe(200);
     const socket = await socketOf(nodeA, client);
-    const joined = unwrap(await command(socket, 'room:join', { sessionId, afterSeq: 0 }));
-    expect(joined.messages.map((m) => [m.seq, m.text])).toEqual([
-      [1, 'Welcome, everyone. Take your time.'],
-      [2, 'Thank you for having me.'],
-      [3, 'Sent twice by a flaky connection.'],
+    const joined = await enter(socket, sessionId, 0);
+    expect(postedMessages(joined.events).map((m) => [m.seq, m.text])).toEqual(conversation);
+    // Everyone's sockets went with the old nodes: nobody but the participant is in the room now.
+    expect(joined.roster.map((entry) => entry.member.role)).toEqual(['participant']);
+    const alone = await command(socket, 'message:send', { sessionId, clientId: newClientId(), text: 'Anyone?' });
+    expect(alone).toEqual({ ok: false, error: expect.objectContaining({ code: 'waiting_for_facilitator' }) });
+
+    const organiserSocket = await socketOf(nodeA, organiser.at(nodeA.url));
+    const back = await enter(organiserSocket, sessionId, joined.lastSeq);
+    expect(back.events).toEqual([
+      expect.objectContaining({ type: 'presence', state: 'present', member: back.me, seq: joined.lastSeq + 1 }),
     ]);
     const next = unwrap(
       await command(socket, 'message:send', { sessionId, clientId: newClientId(), text: 'Still here.' }),
     );
-    expect(next.seq).toBe(4);
+    expect(next.seq).toBe(back.lastSeq + 1);
   });
 });

@@ -19,7 +19,15 @@ export async function createOrganiser(node: Node): Promise<HttpClient> {
   return client;
 }
 
-export async function createGroup(organiser: HttpClient, name = `Group ${suffix()}`) {
+/**
+ * A group whose creator is its lead facilitator and has accepted its agreements. Its waiting
+ * room is off unless asked for, so that people enter as soon as they join.
+ */
+export async function createGroup(
+  organiser: HttpClient,
+  name = `Group ${suffix()}`,
+  options: { waitingRoom?: boolean } = {},
+) {
   const res = await organiser.post('/api/groups', {
     name,
     description: 'A weekly peer-support group.',
@@ -27,6 +35,7 @@ export async function createGroup(organiser: HttpClient, name = `Group ${suffix(
   });
   expect(res.status).toBe(201);
   await acceptAgreement(organiser, res.json.id);
+  await updateGroup(organiser, res.json.id, { waitingRoom: options.waitingRoom ?? false });
   return res.json as { id: string; name: string; myPseudonym: string };
 }
 

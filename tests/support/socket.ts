@@ -4,6 +4,8 @@ import type {
   ClientToServerEvents,
   CommandPayload,
   CommandResult,
+  Message,
+  RoomEvent,
   ServerEventName,
   ServerEventPayload,
   ServerToClientEvents,
@@ -68,6 +70,76 @@ export function collect<E extends ServerEventName>(socket: TestSocket, event: E)
         });
       }
       return received;
+    },
+  };
+}
+
+/** Enters a room as a client does: the confidentiality reminder acknowledged. */
+export async function enter(socket: TestSocket, sessionId: string, afterSeq = 0) {
+  return unwrap(await command(socket, 'room:join', { sessionId, afterSeq, reminderAcknowledged: true }));
+}
+
+/** The messages posted in a list of room events, as they stand now. */
+export function postedMessages(events: readonly RoomEvent[]): Message[] {
+  return events.flatMap((event) => (event.type === 'message' && event.change === 'posted' ? [event.message] : []));
+}
+
+/** Collects the room events a socket receives. */
+export const collectEvents = (socket: TestSocket) => collect(socket, 'room:event');
+
+/**
+ * Follows a room as the client does: applies events in sequence, ignores what it already has,
+ * and asks for what it missed when a later event arrives first (broadcasts from different
+ * nodes can overtake each other).
+ */
+export function followRoom(socket: TestSocket, sessionId: string, fromSeq: number) {
+  const applied: RoomEvent[] = [];
+  let lastSeq = fromSeq;
+  let repairing: Promise<void> | null = null;
+  let repairs = 0;
+  const apply = (events: readonly RoomEvent[]) => {
+    for (const event of events) {
+      if (event.seq !== lastSeq + 1) continue;
+      applied.push(event);
+      lastSeq = event.seq;
+    }
+  };
+  const repair = async () => {
+    repairs++;
+    let more = true;
+    while (more) {
+      const page = unwrap(await command(socket, 'room:catch-up', { sessionId, afterSeq: lastSeq }));
+      apply(page.events);
+      lastSeq = Math.max(lastSeq, page.lastSeq);
+      more = page.hasMore;
+    }
+  };
+  socket.on('room:event', (event) => {
+    if (event.sessionId !== sessionId || event.seq <= lastSeq) return;
+    if (event.seq === lastSeq + 1 && !repairing) {
+      apply([event]);
+      return;
+    }
+    repairing ??= repair().finally(() => {
+      repairing = null;
+    });
+  });
+  return {
+    applied,
+    get lastSeq() {
+      return lastSeq;
+    },
+    get repairs() {
+      return repairs;
+    },
+    /** Resolves once everything up to `seq` is applied. */
+    async reach(seq: number, ms = 5000): Promise<void> {
+      const deadline = Date.now() + ms;
+      while (lastSeq < seq) {
+        if (Date.now() > deadline) throw new Error(`applied up to ${lastSeq}, expected ${seq}`);
+        if (!repairing && Date.now() + 500 > deadline) await repair();
+        await new Promise((resolve) => setTimeout(resolve, 20));
+      }
     },
   };
 }

@@ -82,6 +82,7 @@ export type PageTitle =
   | 'Log in'
   | 'Set up'
   | 'Invitation'
+  | 'Help'
   | 'Loading'
   | 'Error'
   | 'Not found';
@@ -92,6 +93,9 @@ export function Page({ title, children }: { title: PageTitle; children: ReactNod
       <title>{`${title} · Hearth`}</title>
       <AppHeader />
       <main className="page">{children}</main>
+      <footer className="footer">
+        <Link to="/quick-exit">About quick exit</Link>
+      </footer>
     </>
   );
 }

@@ -4,6 +4,7 @@ import {
   AgreementSchema,
   ApiErrorSchema,
   ChangeRoleRequestSchema,
+  ClientConfigSchema,
   GroupDetailSchema,
   GroupListSchema,
   GroupMemberSchema,
@@ -14,6 +15,7 @@ import {
   MeSchema,
   MemberListSchema,
   RedeemInviteResultSchema,
+  RoomPreferencesSchema,
   ScheduleResultSchema,
   SessionListSchema,
   SessionSchema,
@@ -29,6 +31,7 @@ import {
   type LoginRequest,
   type PublishAgreementRequest,
   type RedeemInviteRequest,
+  type RoomPreferences,
   type ScheduleRequest,
   type SetupRequest,
   type UpdateAccountRequest,
@@ -75,12 +78,12 @@ function fallbackError(status: number): ApiRequestError {
   return new ApiRequestError(code, message, status);
 }
 
-type Method = 'GET' | 'POST' | 'PATCH' | 'DELETE';
+type Method = 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE';
 
 async function call(method: Method, path: string, body?: unknown): Promise<Response> {
   const headers: Record<string, string> = { accept: 'application/json' };
   const init: RequestInit = { method, headers, credentials: 'same-origin' };
-  if (method === 'POST' || method === 'PATCH') {
+  if (method === 'POST' || method === 'PUT' || method === 'PATCH') {
     headers['content-type'] = 'application/json';
     init.body = JSON.stringify(body ?? {});
   }
@@ -148,6 +151,14 @@ async function patch<S extends z.ZodType>(
   return read(await call('PATCH', path, body), schema);
 }
 
+async function put<S extends z.ZodType>(
+  path: string,
+  body: unknown,
+  schema: S,
+): Promise<z.output<S>> {
+  return read(await call('PUT', path, body), schema);
+}
+
 /** For answers without a body (204). */
 async function send(method: Method, path: string, body?: unknown): Promise<void> {
   await call(method, path, body);
@@ -159,6 +170,8 @@ const memberPath = (groupId: string, memberId: string) =>
 const sessionPath = (sessionId: string) => `/api/sessions/${encodeURIComponent(sessionId)}`;
 
 export const api = {
+  /** Public: what the client needs before anything else, such as where quick exit goes. */
+  config: () => get('/api/config', ClientConfigSchema),
   setupStatus: () => get('/api/setup', SetupStatusSchema),
   setup: (body: SetupRequest) => post('/api/setup', body, MeSchema),
   login: (body: LoginRequest) => post('/api/auth/login', body, MeSchema),
@@ -206,6 +219,16 @@ export const api = {
     patch(sessionPath(sessionId), body, SessionSchema),
   cancelSession: (sessionId: string) =>
     post(`${sessionPath(sessionId)}/cancel`, {}, SessionSchema),
+  /** A facilitator opens a scheduled session's room before its start time. */
+  openSession: (sessionId: string) => post(`${sessionPath(sessionId)}/open`, {}, SessionSchema),
+  /** A facilitator ends an open session: its room closes for everyone. */
+  endSession: (sessionId: string) => post(`${sessionPath(sessionId)}/end`, {}, SessionSchema),
+
+  /** This person's own choices for the rooms of one group (content warnings, typing). */
+  roomPreferences: (groupId: string) =>
+    get(`${groupPath(groupId)}/room-preferences`, RoomPreferencesSchema),
+  saveRoomPreferences: (groupId: string, body: RoomPreferences) =>
+    put(`${groupPath(groupId)}/room-preferences`, body, RoomPreferencesSchema),
 
   createInvite: (groupId: string, body: CreateInviteRequest = {}) =>
     post(`${groupPath(groupId)}/invites`, body, InviteSchema),

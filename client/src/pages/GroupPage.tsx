@@ -8,7 +8,14 @@ import {
   type Session,
 } from '@hearth/shared';
 import { ConfirmAction } from '../components/confirm.tsx';
-import { DurationField, FormError, FormSection, SessionTitleField } from '../components/forms.tsx';
+import { CrisisResourceList } from '../components/crisisResources.tsx';
+import {
+  DurationField,
+  FormError,
+  FormSection,
+  SessionTitleField,
+  StatusMessage,
+} from '../components/forms.tsx';
 import { InviteLinkField } from '../components/inviteLink.tsx';
 import { LoadError, Loading, Page, PageHeading } from '../components/layout.tsx';
 import { isAhead, SessionCard, sortSessions } from '../components/sessionCard.tsx';
@@ -142,7 +149,9 @@ export function GroupPage({ groupId, me }: { groupId: string; me: Me }) {
           sessions={sessions}
           isActive={isActive}
           canEnter={canEnter}
+          canLead={canLead}
           needsAgreement={isActive && !accepted}
+          onChanged={addSession}
         />
       )}
 
@@ -296,16 +305,39 @@ function SessionsSection({
   sessions,
   isActive,
   canEnter,
+  canLead,
   needsAgreement,
+  onChanged,
 }: {
   sessions: readonly Session[];
   isActive: boolean;
   canEnter: boolean;
+  canLead: boolean;
   needsAgreement: boolean;
+  onChanged: (session: Session) => void;
 }) {
   const headingId = useId();
   const idPrefix = useId();
+  const [done, setDone] = useState<string | null>(null);
+  const { pending, error, run } = useSubmit();
   const ahead = sortSessions(sessions.filter((s) => isAhead(s)));
+
+  function openNow(session: Session) {
+    setDone(null);
+    void run(async () => {
+      onChanged(await api.openSession(session.id));
+      setDone(`“${session.title}” is open now.`);
+    });
+  }
+
+  function end(session: Session) {
+    setDone(null);
+    return run(async () => {
+      onChanged(await api.endSession(session.id));
+      setDone(`“${session.title}” has ended. Its room is closed.`);
+    });
+  }
+
   return (
     <section className="section" aria-labelledby={headingId}>
       <h2 id={headingId}>Sessions</h2>
@@ -337,11 +369,41 @@ function SessionsSection({
                     in.
                   </p>
                 )}
+                {canLead && session.status === 'scheduled' && (
+                  <p className="actions">
+                    <button
+                      type="button"
+                      className="button-secondary"
+                      aria-describedby={titleId}
+                      disabled={pending}
+                      onClick={() => {
+                        openNow(session);
+                      }}
+                    >
+                      Open room now
+                    </button>
+                  </p>
+                )}
+                {canLead && session.status === 'open' && (
+                  <div className="actions session-lead-actions">
+                    <ConfirmAction
+                      label="End session"
+                      describedBy={titleId}
+                      question={`End “${session.title}” for everyone now? The room closes and nobody can write in it any more.`}
+                      confirmLabel="Yes, end the session"
+                      keepLabel="Keep it open"
+                      pending={pending}
+                      onConfirm={() => end(session)}
+                    />
+                  </div>
+                )}
               </SessionCard>
             );
           })}
         </ul>
       )}
+      <FormError message={error} />
+      <StatusMessage message={done} />
     </section>
   );
 }
@@ -355,30 +417,7 @@ function CrisisSection({ resources }: { resources: readonly CrisisResource[] }) 
         You do not have to wait for a session. These services are there for you, outside the
         group.
       </p>
-      <ul className="card-list">
-        {resources.map((resource, index) => (
-          <li key={`${String(index)}-${resource.name}`} className="card">
-            <h3 className="card-title">{resource.name}</h3>
-            <ul className="plain-list">
-              {resource.phone && (
-                <li>
-                  Call <a href={`tel:${resource.phone.replace(/[^\d+]/g, '')}`}>{resource.phone}</a>
-                </li>
-              )}
-              {resource.text && <li>Text {resource.text}</li>}
-              {resource.link && (
-                <li>
-                  <a href={resource.link} target="_blank" rel="noopener noreferrer">
-                    {resource.link.replace(/^https?:\/\//, '')}
-                    <span className="visually-hidden"> (opens in a new tab)</span>
-                  </a>
-                </li>
-              )}
-              {resource.hours && <li className="meta">{resource.hours}</li>}
-            </ul>
-          </li>
-        ))}
-      </ul>
+      <CrisisResourceList resources={resources} />
     </section>
   );
 }

@@ -1,6 +1,7 @@
 import { sql } from 'drizzle-orm';
-import type { CrisisResource, CwCategory } from '@hearth/shared';
+import type { CrisisResource, CwCategory, RoomPreferences } from '@hearth/shared';
 import {
+  type AnyPgColumn,
   boolean,
   index,
   integer,
@@ -81,6 +82,11 @@ export const memberships = pgTable(
     status: text('status', { enum: ['active', 'pending', 'waitlisted'] }).notNull().default('active'),
     /** When the status last changed: the waitlist is served in this order. */
     statusSince: timestamp('status_since', { withTimezone: true }).notNull().defaultNow(),
+    /** The person's own choices for rooms (content warnings, typing indicators). */
+    roomPreferences: jsonb('room_preferences')
+      .$type<RoomPreferences>()
+      .notNull()
+      .default({ contentWarnings: {}, typingIndicators: true }),
     createdAt: createdAt(),
   },
   (t) => [
@@ -183,10 +189,15 @@ export const sessions = pgTable(
      * so the row lock hands out numbers in commit order.
      */
     lastSeq: integer('last_seq').notNull().default(0),
+    openedAt: timestamp('opened_at', { withTimezone: true }),
+    closedAt: timestamp('closed_at', { withTimezone: true }),
     createdAt: createdAt(),
   },
   (t) => [
     index('sessions_group_starts_idx').on(t.groupId, t.startsAt),
+    // The room clock looks for scheduled rooms due to open and open rooms due to close.
+    index('sessions_status_starts_idx').on(t.status, t.startsAt),
+    index('sessions_status_ends_idx').on(t.status, t.endsAt),
     uniqueIndex('sessions_series_occurrence_key').on(t.seriesId, t.occurrenceDate),
   ],
 );
@@ -203,11 +214,139 @@ export const messages = pgTable(
       .references(() => memberships.id, { onDelete: 'cascade' }),
     clientId: uuid('client_id').notNull(),
     seq: integer('seq').notNull(),
+    /** Emptied when the message is deleted: the text is gone, not flagged. */
     body: text('body').notNull(),
+    replyToId: uuid('reply_to_id').references((): AnyPgColumn => messages.id, { onDelete: 'set null' }),
+    /** Content-warning category keys; null when the message carries no warning. */
+    warningCategories: jsonb('warning_categories').$type<string[]>(),
+    warningNote: text('warning_note'),
+    warningByFacilitator: boolean('warning_by_facilitator').notNull().default(false),
+    editedAt: timestamp('edited_at', { withTimezone: true }),
+    deletedAt: timestamp('deleted_at', { withTimezone: true }),
     createdAt: createdAt(),
   },
   (t) => [
     uniqueIndex('messages_session_seq_key').on(t.sessionId, t.seq),
     uniqueIndex('messages_session_author_client_key').on(t.sessionId, t.authorId, t.clientId),
   ],
+);
+
+export const messageReactions = pgTable(
+  'message_reactions',
+  {
+    messageId: uuid('message_id')
+      .notNull()
+      .references(() => messages.id, { onDelete: 'cascade' }),
+    memberId: uuid('member_id')
+      .notNull()
+      .references(() => memberships.id, { onDelete: 'cascade' }),
+    reaction: text('reaction').notNull(),
+    createdAt: createdAt(),
+  },
+  (t) => [primaryKey({ columns: [t.messageId, t.memberId, t.reaction] })],
+);
+
+/**
+ * Everything others in a room see, in sequence. Rows name what changed, never its content: a
+ * message event is shown with the message as it stands when read, so catching up never brings
+ * back text that was edited or deleted since.
+ */
+export const roomEvents = pgTable(
+  'room_events',
+  {
+    sessionId: uuid('session_id')
+      .notNull()
+      .references(() => sessions.id, { onDelete: 'cascade' }),
+    seq: integer('seq').notNull(),
+    type: text('type', { enum: ['message', 'presence', 'closed'] }).notNull(),
+    change: text('change', { enum: ['posted', 'edited', 'deleted', 'warned', 'reacted'] }),
+    messageId: uuid('message_id'),
+    memberId: uuid('member_id'),
+    state: text('state', { enum: ['present', 'stepped_out', 'left'] }),
+    createdAt: createdAt(),
+  },
+  (t) => [primaryKey({ columns: [t.sessionId, t.seq] })],
+);
+
+/** Each person's place in one session's room: admitted or not, and how they are present. */
+export const roomMembers = pgTable(
+  'room_members',
+  {
+    sessionId: uuid('session_id')
+      .notNull()
+      .references(() => sessions.id, { onDelete: 'cascade' }),
+    memberId: uuid('member_id')
+      .notNull()
+      .references(() => memberships.id, { onDelete: 'cascade' }),
+    state: text('state', { enum: ['present', 'stepped_out', 'left'] }).notNull().default('left'),
+    admittedAt: timestamp('admitted_at', { withTimezone: true }),
+    admittedBy: uuid('admitted_by').references(() => memberships.id, { onDelete: 'set null' }),
+    updatedAt: timestamp('updated_at', { withTimezone: true }).notNull().defaultNow(),
+  },
+  (t) => [primaryKey({ columns: [t.sessionId, t.memberId] })],
+);
+
+/**
+ * Open sockets in rooms, per node. A node refreshes `seen_at` for its own; rows a node stopped
+ * refreshing (it crashed) are swept by any node, which is how their people come to have left.
+ */
+export const roomConnections = pgTable(
+  'room_connections',
+  {
+    socketId: text('socket_id').notNull(),
+    sessionId: uuid('session_id')
+      .notNull()
+      .references(() => sessions.id, { onDelete: 'cascade' }),
+    memberId: uuid('member_id')
+      .notNull()
+      .references(() => memberships.id, { onDelete: 'cascade' }),
+    nodeId: text('node_id').notNull(),
+    seenAt: timestamp('seen_at', { withTimezone: true }).notNull().defaultNow(),
+  },
+  (t) => [
+    primaryKey({ columns: [t.socketId, t.sessionId] }),
+    index('room_connections_session_member_idx').on(t.sessionId, t.memberId),
+    index('room_connections_node_idx').on(t.nodeId),
+    index('room_connections_seen_idx').on(t.seenAt),
+  ],
+);
+
+/** A participant's report of a message; the facilitators' queue reads these. */
+export const reports = pgTable(
+  'reports',
+  {
+    id: id(),
+    sessionId: uuid('session_id')
+      .notNull()
+      .references(() => sessions.id, { onDelete: 'cascade' }),
+    messageId: uuid('message_id')
+      .notNull()
+      .references(() => messages.id, { onDelete: 'cascade' }),
+    reporterId: uuid('reporter_id')
+      .notNull()
+      .references(() => memberships.id, { onDelete: 'cascade' }),
+    reason: text('reason').notNull(),
+    note: text('note').notNull().default(''),
+    createdAt: createdAt(),
+    resolvedAt: timestamp('resolved_at', { withTimezone: true }),
+  },
+  (t) => [uniqueIndex('reports_message_reporter_key').on(t.messageId, t.reporterId)],
+);
+
+/** "I need support": stays until a facilitator acknowledges it. */
+export const supportSignals = pgTable(
+  'support_signals',
+  {
+    id: id(),
+    sessionId: uuid('session_id')
+      .notNull()
+      .references(() => sessions.id, { onDelete: 'cascade' }),
+    memberId: uuid('member_id')
+      .notNull()
+      .references(() => memberships.id, { onDelete: 'cascade' }),
+    createdAt: createdAt(),
+    acknowledgedAt: timestamp('acknowledged_at', { withTimezone: true }),
+    acknowledgedBy: uuid('acknowledged_by').references(() => memberships.id, { onDelete: 'set null' }),
+  },
+  (t) => [index('support_signals_session_idx').on(t.sessionId)],
 );

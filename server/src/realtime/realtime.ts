@@ -72,6 +72,7 @@ export function createRealtime(
         if (!actor) return next(refusal('unauthenticated', 'Please log in to continue.'));
         socket.data.actor = actor;
         socket.data.rooms = new Map();
+        socket.data.typingAt = 0;
         next();
       })
       .catch((error: unknown) => {

@@ -79,6 +79,15 @@ export function createEventRouter(log: FastifyBaseLogger) {
       });
     },
 
+    /** Work started outside a command (a disconnect's presence change) that shutdown waits for. */
+    track(work: Promise<unknown>): void {
+      const settled = work.catch((error: unknown) =>
+        log.error({ err: errorSummary(error) }, 'socket background work failed'),
+      );
+      inFlight.add(settled);
+      void settled.finally(() => inFlight.delete(settled));
+    },
+
     /** Resolves once every command under way has been answered (used when shutting down). */
     async drain(): Promise<void> {
       while (inFlight.size > 0) await Promise.allSettled([...inFlight]);

@@ -1,11 +1,14 @@
-import type { ClientToServerEvents, Member, ServerToClientEvents } from '@hearth/shared';
+import type { ClientToServerEvents, ServerToClientEvents } from '@hearth/shared';
 import type { Server, Socket } from 'socket.io';
 import type { Actor } from '../modules/accounts/service.ts';
+import type { RoomSeat } from '../modules/rooms/service.ts';
 
 export type SocketData = {
   actor: Actor;
-  /** The rooms this socket was let into, by session id, with the member it speaks as. */
-  rooms: Map<string, Member>;
+  /** The rooms this socket joined, by session id: the member it speaks as, and whether admitted. */
+  rooms: Map<string, RoomSeat>;
+  /** When this socket last said it was typing, to pass on at most one signal every so often. */
+  typingAt: number;
 };
 
 // eslint-disable-next-line @typescript-eslint/no-empty-object-type
@@ -17,6 +20,8 @@ export type HearthSocket = Socket<ClientToServerEvents, ServerToClientEvents, In
 /** The socket.io rooms a notification can be sent to. */
 export const channels = {
   room: (sessionId: string) => `room:${sessionId}`,
+  /** A room's facilitators: the waiting room and support signals, which participants never see. */
+  facilitators: (sessionId: string) => `facilitators:${sessionId}`,
   account: (accountId: string) => `account:${accountId}`,
   login: (authSessionId: string) => `login:${authSessionId}`,
 };

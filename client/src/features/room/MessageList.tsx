@@ -1,6 +1,6 @@
-import { useId, useLayoutEffect, useRef, useState } from 'react';
+import { useId, useLayoutEffect, useRef, useState, type ReactNode } from 'react';
 import type { Member, Message } from '@hearth/shared';
-import { formatTime, isFacilitator } from '../../lib/format.ts';
+import { Author, MessageItem, OwnWarning, ReplyQuote } from './MessageItem.tsx';
 import type { OutgoingMessage } from './roomClient.ts';
 
 /** Within this distance of the end, new messages keep the view pinned to the newest one. */
@@ -9,19 +9,10 @@ const NEAR_BOTTOM_PX = 96;
 interface MessageListProps {
   messages: readonly Message[];
   outgoing: readonly OutgoingMessage[];
-  me: Member | null;
+  me: Member;
   busy: boolean;
   onRetry: (clientId: string) => void;
-}
-
-function Author({ member, own }: { member: Member; own: boolean }) {
-  return (
-    <span className="msg-author">
-      {member.pseudonym}
-      {isFacilitator(member) && <span className="msg-role"> (facilitator)</span>}
-      {own && <span className="msg-you"> (you)</span>}
-    </span>
-  );
+  onDiscard: (clientId: string) => void;
 }
 
 /** Said while a send went unanswered; the clientId makes the repeat safe, and people should know. */
@@ -32,20 +23,24 @@ function OutgoingItem({
   me,
   busy,
   onRetry,
+  onDiscard,
 }: {
   message: OutgoingMessage;
   me: Member;
   busy: boolean;
   onRetry: (clientId: string) => void;
+  onDiscard: (clientId: string) => void;
 }) {
   const textId = useId();
-  let state = null;
+  let state: ReactNode;
   if (message.status === 'sending') {
     let words = 'Sending…';
     if (message.unconfirmed) words = unconfirmedWords;
     else if (busy) words = 'Waiting for the connection…';
     state = <span className="msg-state">{words}</span>;
-  } else if (message.status === 'failed') {
+  } else if (message.status === 'sent') {
+    state = <span className="msg-state">Sent</span>;
+  } else {
     state = (
       <span className="msg-state msg-state-failed">
         Not sent —{' '}
@@ -58,6 +53,16 @@ function OutgoingItem({
           }}
         >
           Try again
+        </button>{' '}
+        <button
+          type="button"
+          className="button-inline"
+          aria-describedby={textId}
+          onClick={() => {
+            onDiscard(message.clientId);
+          }}
+        >
+          Remove
         </button>
       </span>
     );
@@ -67,6 +72,8 @@ function OutgoingItem({
       <p className="msg-meta">
         <Author member={me} own /> {state}
       </p>
+      {message.replyToId && <ReplyQuote replyToId={message.replyToId} />}
+      {message.warning && <OwnWarning warning={message.warning} />}
       <p id={textId} className="msg-text">
         {message.text}
       </p>
@@ -77,7 +84,7 @@ function OutgoingItem({
   );
 }
 
-export function MessageList({ messages, outgoing, me, busy, onRetry }: MessageListProps) {
+export function MessageList({ messages, outgoing, me, busy, onRetry, onDiscard }: MessageListProps) {
   const headingId = useId();
   const scroller = useRef<HTMLDivElement>(null);
   const [nearBottom, setNearBottom] = useState(true);
@@ -119,6 +126,8 @@ export function MessageList({ messages, outgoing, me, busy, onRetry }: MessageLi
         className="log"
         role="log"
         aria-live="polite"
+        // New messages are announced; reactions and edits to older ones are not read out.
+        aria-relevant="additions"
         aria-labelledby={headingId}
         aria-busy={busy}
         tabIndex={0}
@@ -128,28 +137,19 @@ export function MessageList({ messages, outgoing, me, busy, onRetry }: MessageLi
           <p className="log-empty">No messages yet. It is fine to take a moment before writing.</p>
         )}
         <ol className="msgs">
-          {messages.map((message) => {
-            const own = me !== null && message.author.memberId === me.memberId;
-            return (
-              <li key={message.seq} className={own ? 'msg msg-own' : 'msg'}>
-                <p className="msg-meta">
-                  <Author member={message.author} own={own} />{' '}
-                  <time dateTime={message.createdAt}>{formatTime(message.createdAt)}</time>
-                </p>
-                <p className="msg-text">{message.text}</p>
-              </li>
-            );
-          })}
-          {me &&
-            outgoing.map((message) => (
-              <OutgoingItem
-                key={message.clientId}
-                message={message}
-                me={me}
-                busy={busy}
-                onRetry={onRetry}
-              />
-            ))}
+          {messages.map((message) => (
+            <MessageItem key={message.id} message={message} />
+          ))}
+          {outgoing.map((message) => (
+            <OutgoingItem
+              key={message.clientId}
+              message={message}
+              me={me}
+              busy={busy}
+              onRetry={onRetry}
+              onDiscard={onDiscard}
+            />
+          ))}
         </ol>
       </div>
       {showJump && (

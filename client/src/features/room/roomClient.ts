@@ -1,13 +1,36 @@
-import type { ApiError, CommandResult, ErrorCode, Member, Message } from '@hearth/shared';
+import type {
+  Ack,
+  ApiError,
+  ClientCommandName,
+  CommandPayload,
+  CommandResult,
+  CrisisResource,
+  CwCategory,
+  ErrorCode,
+  Member,
+  Message,
+  Reaction,
+  RoomEvent,
+  RosterEntry,
+  WarningInput,
+} from '@hearth/shared';
 import { ApiErrorSchema } from '@hearth/shared';
 import { api, toApiRequestError } from '../../lib/api.ts';
 import { newClientId } from '../../lib/ids.ts';
-import { createSocket, type HearthSocket } from '../../lib/socket.ts';
+import { createSocket, releaseSocket, type HearthSocket } from '../../lib/socket.ts';
 
 const ACK_TIMEOUT_MS = 10_000;
-/** How long an acknowledged message may wait for its broadcast before we fetch it ourselves. */
+/** How long an acknowledged change may wait for its broadcast before we fetch it ourselves. */
 const BROADCAST_GRACE_MS = 3_000;
 const JOIN_RETRY_MS = 3_000;
+/** A safety net while in the waiting room, in case the "you are admitted" event went astray. */
+const WAITING_RECHECK_MS = 30_000;
+/** How long "X is typing…" stays after the last sign of typing. */
+const TYPING_SHOWN_MS = 5_000;
+/** At most one typing signal this often. */
+const TYPING_SEND_EVERY_MS = 3_000;
+/** Leaving says goodbye, but does not keep the person waiting for an answer. */
+const LEAVE_TIMEOUT_MS = 2_000;
 /**
  * Waits before resending an unanswered message on a live connection. A slow server should not
  * be hammered, and after the last one the person decides whether to try again.
@@ -27,12 +50,22 @@ const otherAccount: ApiError = {
   code: 'unauthenticated',
   message: 'This browser is no longer logged in as you, so the room is paused.',
 };
+const notConnected: ApiError = {
+  code: 'unavailable',
+  message: 'The room is not connected just now. Please try again in a moment.',
+};
+const noAnswer: ApiError = {
+  code: 'unavailable',
+  message: 'The room did not answer in time. Please try again.',
+};
 
 export type Connection = 'connecting' | 'connected' | 'reconnecting' | 'offline';
 
 export interface OutgoingMessage {
   clientId: string;
   text: string;
+  replyToId: string | null;
+  warning: { categories: string[]; note: string } | null;
   /**
    * 'sent' means the server stored it and its broadcast has not arrived yet. 'failed' means the
    * server refused it, or it stayed unconfirmed through every resend; only the person resends it.
@@ -45,41 +78,98 @@ export interface OutgoingMessage {
 
 export interface RoomInfo {
   title: string;
+  groupId: string;
   groupName: string;
+  brief: string;
+  endsAt: string;
   me: Member;
+  agreement: { version: number; text: string };
+  crisisResources: readonly CrisisResource[];
+  contentWarnings: readonly CwCategory[];
 }
+
+export interface SupportAlert {
+  member: Member;
+  at: string;
+}
+
+/** Where this person stands: not in yet, in the waiting room, or in the room. */
+export type Phase = 'joining' | 'waiting' | 'in';
 
 export interface RoomState {
   connection: Connection;
+  phase: Phase;
   info: RoomInfo | null;
-  /** Confirmed messages in seq order. */
+  /** Who is in the room and how; people who left stay in the list with state 'left'. */
+  roster: readonly RosterEntry[];
+  /** Facilitators only: who waits to be let in. */
+  waiting: readonly Member[];
+  /** Confirmed messages, in seq order, each as it stands now. */
   messages: readonly Message[];
   /** Own messages the room has not confirmed yet, in the order they were written. */
   outgoing: readonly OutgoingMessage[];
-  /** Why the room cannot be used at all (closed, no access, logged out). */
+  /** People typing right now (never this person). */
+  typing: readonly Member[];
+  /** Facilitators only: who asked for support. */
+  supportAlerts: readonly SupportAlert[];
+  /** This person stepped out; the room shows a calm screen until they come back. */
+  steppedOut: boolean;
+  /** The session has ended. */
+  closed: boolean;
+  /** Why the room cannot be used at all (no access, logged out, closed before entering). */
   problem: ApiError | null;
   /** A passing connection difficulty, worded for people. */
   notice: string | null;
 }
 
+export interface SendOptions {
+  replyToId: string | null;
+  warning: { categories: string[]; note: string } | null;
+}
+
 type JoinResult = CommandResult<'room:join'>;
 type Timer = ReturnType<typeof setTimeout>;
+/** socket.io's typed emit cannot be called with a generic event name; this is its loose shape. */
+type LooseEmitter = {
+  emit(event: string, payload: unknown, ack: (err: Error | null, res: unknown) => void): void;
+};
 
 const initialState: RoomState = {
   connection: 'connecting',
+  phase: 'joining',
   info: null,
+  roster: [],
+  waiting: [],
   messages: [],
   outgoing: [],
+  typing: [],
+  supportAlerts: [],
+  steppedOut: false,
+  closed: false,
   problem: null,
   notice: null,
 };
+
+/** Inserts or replaces a message by id, keeping the list ordered by the seq that posted it. */
+function upsert(list: Message[], message: Message): void {
+  const at = list.findIndex((m) => m.id === message.id);
+  if (at !== -1) {
+    list[at] = message;
+    return;
+  }
+  let index = list.length;
+  while (index > 0 && (list[index - 1]?.seq ?? 0) > message.seq) index -= 1;
+  list.splice(index, 0, message);
+}
 
 /**
  * Keeps one person's view of one room in step with the server. Plain TypeScript rather than
  * React state, because the socket handlers need the latest seq synchronously to spot gaps.
  *
- * Every send carries a clientId the server stores only once, so any message whose fate is
- * unknown is simply sent again; nothing the person wrote is dropped for a connection problem.
+ * Everything others see arrives as a numbered room event. Events are applied strictly in order:
+ * one that skips a number makes the client ask for what it missed first; one it already has is
+ * ignored. Every send carries a clientId the server stores only once, so any message whose fate
+ * is unknown is simply sent again; nothing the person wrote is dropped for a connection problem.
  */
 export class RoomClient {
   private readonly sessionId: string;
@@ -90,10 +180,17 @@ export class RoomClient {
   private socket: HearthSocket | null = null;
   private lastSeq = 0;
   private everJoined = false;
+  /** Admitted and caught up enough to take live events and send. */
   private joined = false;
   private joinToken = 0;
   private joinCounter = 0;
   private joinAgain = false;
+  private catchingUp = false;
+  /** Live events that arrived while a join or a catch-up was under way. */
+  private buffered: RoomEvent[] = [];
+  private left = false;
+  private lastTypingSent = 0;
+  private readonly typingTimers = new Map<string, Timer>();
   private readonly inFlight = new Set<string>();
   /** Unanswered sends on a live connection, per clientId, to space out the resends. */
   private readonly resends = new Map<string, number>();
@@ -116,10 +213,8 @@ export class RoomClient {
     if (this.socket) return;
     const socket = createSocket();
     this.socket = socket;
-    this.joined = false;
-    this.joinToken = 0;
-    this.joinAgain = false;
-    this.inFlight.clear();
+    this.left = false;
+    this.resetConnectionState();
     // Messages still waiting stay as they are: the first successful join sends them.
     this.update({ connection: this.everJoined ? 'reconnecting' : 'connecting', notice: null });
 
@@ -128,9 +223,8 @@ export class RoomClient {
       this.join();
     });
     socket.on('disconnect', (reason) => {
-      this.joined = false;
-      this.joinToken = 0;
-      this.joinAgain = false;
+      this.resetConnectionState();
+      this.clearTyping();
       if (reason === 'io server disconnect') {
         // The server ended this connection on purpose and socket.io will not retry by itself.
         // Usually the login was ended elsewhere; if it still holds, carrying on is right.
@@ -156,8 +250,28 @@ export class RoomClient {
         });
       }
     });
-    socket.on('message:created', (message) => {
-      this.receive(message);
+    socket.on('room:event', (event) => {
+      if (socket === this.socket) this.receive(event);
+    });
+    socket.on('room:admitted', ({ sessionId }) => {
+      if (socket === this.socket && sessionId === this.sessionId && this.state.phase === 'waiting') {
+        this.join();
+      }
+    });
+    socket.on('room:waiting', ({ sessionId, waiting }) => {
+      if (socket === this.socket && sessionId === this.sessionId) this.update({ waiting });
+    });
+    socket.on('room:typing', ({ sessionId, memberId }) => {
+      if (socket === this.socket && sessionId === this.sessionId) this.someoneTyping(memberId);
+    });
+    socket.on('support:requested', ({ sessionId, member, at }) => {
+      if (socket !== this.socket || sessionId !== this.sessionId) return;
+      this.update({
+        supportAlerts: [
+          ...this.state.supportAlerts.filter((a) => a.member.memberId !== member.memberId),
+          { member, at },
+        ],
+      });
     });
     socket.connect();
   }
@@ -169,9 +283,13 @@ export class RoomClient {
     for (const timer of this.timers) clearTimeout(timer);
     this.timers.clear();
     this.resendTimers.clear();
+    this.typingTimers.clear();
     socket.removeAllListeners();
-    if (socket.connected) socket.emit('room:leave', { sessionId: this.sessionId }, () => {});
+    if (socket.connected && !this.left) {
+      socket.emit('room:leave', { sessionId: this.sessionId }, () => {});
+    }
     socket.disconnect();
+    releaseSocket(socket);
   }
 
   /** Try again after the server closed the connection on purpose or refused it. */
@@ -181,12 +299,29 @@ export class RoomClient {
     this.socket.connect();
   }
 
-  send(text: string): void {
+  /** Says goodbye to the room (others see that this person left), then disconnects. */
+  async leave(): Promise<void> {
+    if (this.socket?.connected && this.state.phase !== 'joining') {
+      await this.request('room:leave', { sessionId: this.sessionId }, LEAVE_TIMEOUT_MS);
+    }
+    this.left = true;
+    this.stop();
+  }
+
+  send(text: string, options: SendOptions): void {
     const clientId = newClientId();
     this.update({
       outgoing: [
         ...this.state.outgoing,
-        { clientId, text, status: 'sending', unconfirmed: false, error: null },
+        {
+          clientId,
+          text,
+          replyToId: options.replyToId,
+          warning: options.warning,
+          status: 'sending',
+          unconfirmed: false,
+          error: null,
+        },
       ],
     });
     this.dispatch(clientId);
@@ -203,6 +338,88 @@ export class RoomClient {
       return;
     }
     this.dispatch(clientId);
+  }
+
+  /** Gives up on a message that could not be sent (its words are the person's to keep). */
+  discard(clientId: string): void {
+    const message = this.state.outgoing.find((o) => o.clientId === clientId);
+    if (!message || message.status !== 'failed') return;
+    this.forget(clientId);
+    this.update({ outgoing: this.state.outgoing.filter((o) => o.clientId !== clientId) });
+  }
+
+  edit(messageId: string, text: string): Promise<ApiError | null> {
+    return this.change('message:edit', { sessionId: this.sessionId, messageId, text });
+  }
+
+  remove(messageId: string): Promise<ApiError | null> {
+    return this.change('message:delete', { sessionId: this.sessionId, messageId });
+  }
+
+  react(messageId: string, reaction: Reaction, on: boolean): Promise<ApiError | null> {
+    return this.change('message:react', { sessionId: this.sessionId, messageId, reaction, on });
+  }
+
+  /** Facilitators: add or change the warning on any message, for everyone. */
+  warn(messageId: string, warning: WarningInput): Promise<ApiError | null> {
+    return this.change('message:warn', { sessionId: this.sessionId, messageId, warning });
+  }
+
+  async report(
+    messageId: string,
+    reason: CommandPayload<'message:report'>['reason'],
+    note: string,
+  ): Promise<ApiError | null> {
+    const res = await this.request('message:report', {
+      sessionId: this.sessionId,
+      messageId,
+      reason,
+      note,
+    });
+    return res.ok ? null : res.error;
+  }
+
+  async requestSupport(): Promise<ApiError | null> {
+    const res = await this.request('support:request', { sessionId: this.sessionId });
+    return res.ok ? null : res.error;
+  }
+
+  /** Facilitators: let someone in from the waiting room. */
+  async admit(memberId: string): Promise<ApiError | null> {
+    const res = await this.request('room:admit', { sessionId: this.sessionId, memberId });
+    if (res.ok) {
+      this.update({ waiting: this.state.waiting.filter((m) => m.memberId !== memberId) });
+      return null;
+    }
+    return res.error;
+  }
+
+  dismissSupportAlert(memberId: string): void {
+    this.update({
+      supportAlerts: this.state.supportAlerts.filter((a) => a.member.memberId !== memberId),
+    });
+  }
+
+  /**
+   * Stepping out shows at once, whatever the network does; the server is told, and told again
+   * after a reconnect, so others see "stepped out" rather than nothing.
+   */
+  setPresence(state: 'present' | 'stepped_out'): void {
+    this.update({ steppedOut: state === 'stepped_out' });
+    if (this.joined) void this.request('room:presence', { sessionId: this.sessionId, state });
+  }
+
+  /** Called while the person types; sends a typing signal at most every few seconds. */
+  typing(): void {
+    const now = Date.now();
+    if (!this.joined || now - this.lastTypingSent < TYPING_SEND_EVERY_MS) return;
+    this.lastTypingSent = now;
+    this.socket?.emit('room:typing', { sessionId: this.sessionId }, () => {});
+  }
+
+  /** The session was ended from this page; the 'closed' event confirms it for everyone. */
+  markClosed(): void {
+    this.update({ closed: true });
   }
 
   private update(change: Partial<RoomState>): void {
@@ -223,6 +440,51 @@ export class RoomClient {
     if (timer === undefined) return;
     clearTimeout(timer);
     this.timers.delete(timer);
+  }
+
+  private resetConnectionState(): void {
+    this.joined = false;
+    this.joinToken = 0;
+    this.joinAgain = false;
+    this.catchingUp = false;
+    this.buffered = [];
+    this.inFlight.clear();
+  }
+
+  /** Sends one command and resolves with its acknowledgement, or with why there was none. */
+  private request<E extends ClientCommandName>(
+    event: E,
+    payload: CommandPayload<E>,
+    timeoutMs = ACK_TIMEOUT_MS,
+  ): Promise<Ack<CommandResult<E>>> {
+    const socket = this.socket;
+    if (!socket?.connected) return Promise.resolve({ ok: false, error: notConnected });
+    return new Promise((resolve) => {
+      const emitter = socket.timeout(timeoutMs) as unknown as LooseEmitter;
+      emitter.emit(event, payload, (err, res) => {
+        resolve(err ? { ok: false, error: noAnswer } : (res as Ack<CommandResult<E>>));
+      });
+    });
+  }
+
+  /**
+   * A change to a message: its acknowledgement carries the seq of the event that tells everyone.
+   * If that event does not arrive soon, the client fetches it rather than wait for the next one.
+   */
+  private async change<E extends 'message:edit' | 'message:delete' | 'message:react' | 'message:warn'>(
+    event: E,
+    payload: CommandPayload<E>,
+  ): Promise<ApiError | null> {
+    if (!this.joined) return notConnected;
+    const res = await this.request(event, payload);
+    if (!res.ok) return res.error;
+    const { seq } = res.data as { seq: number };
+    if (seq > this.lastSeq) {
+      this.later(BROADCAST_GRACE_MS, () => {
+        if (seq > this.lastSeq) this.catchUp();
+      });
+    }
+    return null;
   }
 
   private checkLogin(socket: HearthSocket): void {
@@ -259,7 +521,13 @@ export class RoomClient {
     }
     const token = ++this.joinCounter;
     this.joinToken = token;
-    const payload = { sessionId: this.sessionId, afterSeq: this.lastSeq };
+    // Shown and acknowledged before the first join of this visit; the same visit does not ask
+    // again when it reconnects or is let in from the waiting room.
+    const payload = {
+      sessionId: this.sessionId,
+      afterSeq: this.lastSeq,
+      reminderAcknowledged: true as const,
+    };
     socket
       .timeout(ACK_TIMEOUT_MS)
       .emit('room:join', payload, (err: Error | null, res) => {
@@ -289,16 +557,29 @@ export class RoomClient {
           socket.disconnect();
           return;
         }
-        this.applyJoin(res.data);
-        if (res.data.hasMore || this.joinAgain) {
+        if (this.joinAgain) {
           this.joinAgain = false;
+          this.applyJoin(res.data);
           this.join();
+          return;
+        }
+        this.applyJoin(res.data);
+        if (!res.data.admitted) {
+          this.update({ connection: 'connected', notice: null });
+          this.later(WAITING_RECHECK_MS, () => {
+            if (socket === this.socket && this.state.phase === 'waiting') this.join();
+          });
           return;
         }
         this.joined = true;
         this.everJoined = true;
         this.update({ connection: 'connected', notice: null });
+        if (this.state.steppedOut) {
+          void this.request('room:presence', { sessionId: this.sessionId, state: 'stepped_out' });
+        }
         this.flush();
+        if (res.data.hasMore) this.catchUp();
+        else this.drain();
       });
   }
 
@@ -313,43 +594,192 @@ export class RoomClient {
               ? { ...o, status: 'failed' as const, unconfirmed: false, error: error.message }
               : o,
           );
-    this.update({ problem: error, connection: 'offline', outgoing });
+    const closed = error.code === 'room_closed' && this.everJoined;
+    this.update({
+      problem: closed ? null : error,
+      closed: closed || this.state.closed,
+      connection: 'offline',
+      outgoing,
+    });
     socket.disconnect();
   }
 
   private applyJoin(data: JoinResult): void {
-    this.update({ info: { title: data.title, groupName: data.groupName, me: data.me } });
-    this.append([...data.messages].sort((a, b) => a.seq - b.seq));
+    this.update({
+      info: {
+        title: data.title,
+        groupId: data.groupId,
+        groupName: data.groupName,
+        brief: data.brief,
+        endsAt: data.endsAt,
+        me: data.me,
+        agreement: data.agreement,
+        crisisResources: data.crisisResources,
+        contentWarnings: data.contentWarnings,
+      },
+      phase: data.admitted ? 'in' : 'waiting',
+      waiting: data.waiting,
+      problem: null,
+    });
+    if (!data.admitted) return;
+    // The roster is as it stands now; the events bring the conversation up to date.
+    this.update({ roster: data.roster });
+    this.applyEvents(data.events);
   }
 
-  private receive(message: Message): void {
-    if (message.sessionId !== this.sessionId || message.seq <= this.lastSeq) return;
-    if (message.seq > this.lastSeq + 1) {
-      // Something was missed; the join answer carries everything after lastSeq, this one included.
-      this.join();
+  private receive(event: RoomEvent): void {
+    if (event.sessionId !== this.sessionId) return;
+    if (!this.joined || this.joinToken !== 0 || this.catchingUp) {
+      this.buffered.push(event);
       return;
     }
-    this.append([message]);
+    this.takeLive(event);
   }
 
-  private append(messages: readonly Message[]): void {
-    const fresh: Message[] = [];
-    for (const message of messages) {
-      if (message.seq <= this.lastSeq) continue;
-      fresh.push(message);
-      this.lastSeq = message.seq;
+  private takeLive(event: RoomEvent): void {
+    if (event.seq <= this.lastSeq) return;
+    if (event.seq === this.lastSeq + 1) {
+      this.applyEvents([event]);
+      return;
     }
-    if (fresh.length === 0) return;
-    // A clientId is only unique per author, so someone else's message must never settle ours.
-    const me = this.state.info?.me.memberId;
-    const confirmed = new Set(
-      fresh.filter((m) => me !== undefined && m.author.memberId === me).map((m) => m.clientId),
-    );
-    for (const id of confirmed) this.forget(id);
-    this.update({
-      messages: [...this.state.messages, ...fresh],
-      outgoing: this.state.outgoing.filter((o) => !confirmed.has(o.clientId)),
+    // Something was missed: ask for it, and keep this one for after.
+    this.buffered.push(event);
+    this.catchUp();
+  }
+
+  /** Applies, in order, the live events kept while a join or a catch-up was under way. */
+  private drain(): void {
+    const pending = this.buffered.sort((a, b) => a.seq - b.seq);
+    this.buffered = [];
+    for (const event of pending) {
+      if (this.catchingUp) this.buffered.push(event);
+      else this.takeLive(event);
+    }
+  }
+
+  /** Fetches every event after the last one applied, page by page, then the kept live ones. */
+  private catchUp(): void {
+    const socket = this.socket;
+    if (!socket?.connected || !this.joined || this.catchingUp) return;
+    this.catchingUp = true;
+    void this.fetchMissed(socket).then((done) => {
+      if (socket !== this.socket) return;
+      this.catchingUp = false;
+      if (done) {
+        this.drain();
+      } else if (this.joined) {
+        this.later(JOIN_RETRY_MS, () => {
+          this.catchUp();
+        });
+      }
     });
+  }
+
+  private async fetchMissed(socket: HearthSocket): Promise<boolean> {
+    for (;;) {
+      const res = await this.request('room:catch-up', {
+        sessionId: this.sessionId,
+        afterSeq: this.lastSeq,
+      });
+      if (socket !== this.socket) return false;
+      if (!res.ok) {
+        if (res.error.code === 'room_closed') {
+          this.update({ closed: true });
+          return true;
+        }
+        if (res.error.code === 'not_admitted') {
+          // Back in the waiting room (or never really in): join again to find out.
+          this.joined = false;
+          this.buffered = [];
+          this.join();
+          return true;
+        }
+        return false;
+      }
+      const before = this.lastSeq;
+      this.applyEvents(res.data.events);
+      if (!res.data.hasMore || this.lastSeq === before) return true;
+    }
+  }
+
+  /** Applies events in seq order, each only once and never past a gap. */
+  private applyEvents(events: readonly RoomEvent[]): void {
+    const sorted = [...events].sort((a, b) => a.seq - b.seq);
+    let messages: Message[] | null = null;
+    let roster: RosterEntry[] | null = null;
+    let closed = this.state.closed;
+    const confirmed = new Set<string>();
+    const me = this.state.info?.me.memberId;
+    const quiet = new Set<string>();
+    for (const event of sorted) {
+      if (event.seq <= this.lastSeq) continue;
+      if (event.seq > this.lastSeq + 1) break;
+      this.lastSeq = event.seq;
+      switch (event.type) {
+        case 'message': {
+          messages ??= [...this.state.messages];
+          upsert(messages, event.message);
+          // A clientId is only unique per author, so someone else's message must never settle ours.
+          if (me !== undefined && event.message.author.memberId === me) {
+            confirmed.add(event.message.clientId);
+          }
+          if (event.change === 'posted') quiet.add(event.message.author.memberId);
+          break;
+        }
+        case 'presence': {
+          roster ??= [...this.state.roster];
+          const at = roster.findIndex((e) => e.member.memberId === event.member.memberId);
+          const entry = { member: event.member, state: event.state };
+          if (at === -1) roster.push(entry);
+          else roster[at] = entry;
+          if (event.state !== 'present') quiet.add(event.member.memberId);
+          break;
+        }
+        case 'closed':
+          closed = true;
+          break;
+      }
+    }
+    const change: Partial<RoomState> = {};
+    if (messages) change.messages = messages;
+    if (roster) change.roster = roster;
+    if (closed !== this.state.closed) change.closed = closed;
+    if (confirmed.size > 0) {
+      for (const id of confirmed) this.forget(id);
+      change.outgoing = this.state.outgoing.filter((o) => !confirmed.has(o.clientId));
+    }
+    for (const memberId of quiet) this.stopTyping(memberId);
+    if (Object.keys(change).length > 0) this.update(change);
+  }
+
+  private someoneTyping(memberId: string): void {
+    if (memberId === this.state.info?.me.memberId) return;
+    const member = this.state.roster.find((e) => e.member.memberId === memberId)?.member;
+    if (!member) return;
+    this.cancel(this.typingTimers.get(memberId));
+    this.typingTimers.set(
+      memberId,
+      this.later(TYPING_SHOWN_MS, () => {
+        this.stopTyping(memberId);
+      }),
+    );
+    if (!this.state.typing.some((m) => m.memberId === memberId)) {
+      this.update({ typing: [...this.state.typing, member] });
+    }
+  }
+
+  private stopTyping(memberId: string): void {
+    this.cancel(this.typingTimers.get(memberId));
+    this.typingTimers.delete(memberId);
+    if (this.state.typing.some((m) => m.memberId === memberId)) {
+      this.update({ typing: this.state.typing.filter((m) => m.memberId !== memberId) });
+    }
+  }
+
+  private clearTyping(): void {
+    for (const timer of this.typingTimers.values()) this.cancel(timer);
+    this.typingTimers.clear();
+    if (this.state.typing.length > 0) this.update({ typing: [] });
   }
 
   private forget(clientId: string): void {
@@ -388,40 +818,45 @@ export class RoomClient {
     // Not in the room right now: flush() sends it after the next successful join.
     if (!this.joined || !socket.connected) return;
     this.inFlight.add(clientId);
-    socket
-      .timeout(ACK_TIMEOUT_MS)
-      .emit(
-        'message:send',
-        { sessionId: this.sessionId, clientId, text: message.text },
-        // socket.io types the error as always present, but it is null when the answer came.
-        (err: Error | null, res) => {
-          if (socket !== this.socket) return;
-          this.inFlight.delete(clientId);
-          if (err) {
-            this.unanswered(socket, clientId, null);
-          } else if (!res.ok) {
-            if (passingTroubles.has(res.error.code)) {
-              this.unanswered(socket, clientId, res.error.message);
-            } else {
-              this.resends.delete(clientId);
-              this.setOutgoing(clientId, {
-                status: 'failed',
-                unconfirmed: false,
-                error: res.error.message,
-              });
-            }
-          } else if (res.data.seq <= this.lastSeq) {
-            this.forget(clientId);
-            this.update({ outgoing: this.state.outgoing.filter((o) => o.clientId !== clientId) });
+    socket.timeout(ACK_TIMEOUT_MS).emit(
+      'message:send',
+      {
+        sessionId: this.sessionId,
+        clientId,
+        text: message.text,
+        replyToId: message.replyToId,
+        warning: message.warning,
+      },
+      // socket.io types the error as always present, but it is null when the answer came.
+      (err: Error | null, res) => {
+        if (socket !== this.socket) return;
+        this.inFlight.delete(clientId);
+        if (err) {
+          this.unanswered(socket, clientId, null);
+        } else if (!res.ok) {
+          if (passingTroubles.has(res.error.code)) {
+            this.unanswered(socket, clientId, res.error.message);
           } else {
             this.resends.delete(clientId);
-            this.setOutgoing(clientId, { status: 'sent', unconfirmed: false, error: null });
-            this.later(BROADCAST_GRACE_MS, () => {
-              if (this.state.outgoing.some((o) => o.clientId === clientId)) this.join();
+            this.setOutgoing(clientId, {
+              status: 'failed',
+              unconfirmed: false,
+              error: res.error.message,
             });
           }
-        },
-      );
+        } else if (res.data.seq <= this.lastSeq) {
+          this.forget(clientId);
+          this.update({ outgoing: this.state.outgoing.filter((o) => o.clientId !== clientId) });
+        } else {
+          this.resends.delete(clientId);
+          this.setOutgoing(clientId, { status: 'sent', unconfirmed: false, error: null });
+          const seq = res.data.seq;
+          this.later(BROADCAST_GRACE_MS, () => {
+            if (seq > this.lastSeq) this.catchUp();
+          });
+        }
+      },
+    );
   }
 
   /**

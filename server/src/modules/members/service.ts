@@ -1,4 +1,4 @@
-import type { AssignFacilitatorRequest, GroupMember, GroupRole, MembershipStatus } from '@hearth/shared';
+import type { AssignFacilitatorRequest, GroupMember, GroupRole, MembershipStatus, RoomEvent } from '@hearth/shared';
 import { and, asc, count, eq, sql } from 'drizzle-orm';
 import type { Db, Store } from '../../db/database.ts';
 import { pgConstraint, pgErrorCode } from '../../db/database.ts';
@@ -34,8 +34,11 @@ export function createMembersService(
   deps: {
     access: GroupGate;
     /** Called after commit when someone's place in a group ended or changed: their open
-     * sockets must reconnect, so rooms are entered again under the new rules. */
-    membershipChanged: (accountId: string) => void;
+     * sockets must reconnect, so rooms are entered again under the new rules. `events` are
+     * the rooms' news of their leaving, to broadcast. */
+    membershipChanged: (accountId: string, events?: RoomEvent[]) => void;
+    /** Takes a member out of the open rooms they are in, inside the removal's transaction. */
+    leaveRooms: (tx: Db, memberId: string) => Promise<RoomEvent[]>;
   },
 ) {
   const { db } = store;
@@ -146,10 +149,13 @@ export function createMembersService(
   }
 
   /** Removes a membership and gives its place, if it held one, to the next person waiting. */
-  async function removeMembership(tx: Db, member: MembershipRow): Promise<void> {
+  async function removeMembership(tx: Db, member: MembershipRow): Promise<RoomEvent[]> {
+    // Told while the member still exists, so the news carries who left.
+    const events = await deps.leaveRooms(tx, member.id);
     await lockGroup(tx, member.groupId);
     await tx.delete(memberships).where(eq(memberships.id, member.id));
     await promoteWaitlist(tx, member.groupId);
+    return events;
   }
 
   return {
@@ -201,16 +207,15 @@ export function createMembersService(
       await access(actor, groupId, 'member.remove');
       const removed = await store.transaction(async (tx) => {
         const member = await findMember(tx, groupId, memberId);
-        await removeMembership(tx, member);
-        return member;
+        return { member, events: await removeMembership(tx, member) };
       });
-      deps.membershipChanged(removed.accountId);
+      deps.membershipChanged(removed.member.accountId, removed.events);
     },
 
     async leave(actor: Actor, groupId: string): Promise<void> {
       const { membership } = await access(actor, groupId, 'group.leave');
-      await store.transaction(async (tx) => removeMembership(tx, membership!));
-      deps.membershipChanged(actor.accountId);
+      const events = await store.transaction(async (tx) => removeMembership(tx, membership!));
+      deps.membershipChanged(actor.accountId, events);
     },
 
     /** Changes a member's role; a new lead facilitator takes over from the previous one. */

@@ -1,43 +1,99 @@
-import { AppError } from '../../errors.ts';
+import { isFacilitatorRole } from '../../policy.ts';
+import { publishEvents } from '../../realtime/publish.ts';
 import type { EventRouter } from '../../realtime/router.ts';
-import { channels } from '../../realtime/types.ts';
-import type { RoomsService } from './service.ts';
+import { channels, type HearthServer, type HearthSocket } from '../../realtime/types.ts';
+import { admittedSeat } from './seat.ts';
+import type { PresenceOutcome, RoomsService } from './service.ts';
 
-export function registerRoomHandlers(router: EventRouter, rooms: RoomsService): void {
-  router.on('room:join', async ({ socket }, { sessionId, afterSeq }) => {
-    const entry = await rooms.enter(socket.data.actor, sessionId);
-    // Joining the channel before reading history leaves no window in which a message is missed;
-    // the client drops what it already has by sequence number.
-    await socket.join(channels.room(sessionId));
-    try {
-      const page = await rooms.history(sessionId, afterSeq);
-      socket.data.rooms.set(sessionId, entry.member);
-      return {
+/** A typing signal is passed on at most this often per socket. */
+const TYPING_INTERVAL_MS = 2000;
+
+export function registerRoomHandlers(router: EventRouter, io: HearthServer, rooms: RoomsService) {
+  async function tellFacilitatorsWhoWaits(sessionIds: readonly string[]) {
+    for (const sessionId of sessionIds) {
+      io.to(channels.facilitators(sessionId)).emit('room:waiting', {
         sessionId,
-        title: entry.title,
-        groupName: entry.groupName,
-        me: entry.member,
-        ...page,
-      };
-    } catch (error) {
-      if (!socket.data.rooms.has(sessionId)) await socket.leave(channels.room(sessionId));
-      throw error;
+        waiting: await rooms.waitingList(sessionId),
+      });
     }
+  }
+
+  async function announce(outcome: PresenceOutcome) {
+    publishEvents(io, outcome.events);
+    await tellFacilitatorsWhoWaits(outcome.sessionIds);
+  }
+
+  async function leaveChannels(socket: HearthSocket, sessionId: string) {
+    socket.data.rooms.delete(sessionId);
+    await socket.leave(channels.room(sessionId));
+    await socket.leave(channels.facilitators(sessionId));
+  }
+
+  io.on('connection', (socket) => {
+    socket.on('disconnect', () => {
+      if (socket.data.rooms.size === 0) return;
+      router.track(rooms.disconnect(socket.id).then(announce));
+    });
+  });
+
+  router.on('room:join', async ({ socket }, { sessionId, afterSeq }) => {
+    const joined = await rooms.join(socket.data.actor, sessionId, socket.id, afterSeq);
+    const { result, seat } = joined;
+    socket.data.rooms.set(sessionId, seat);
+    if (isFacilitatorRole(seat.member.role)) await socket.join(channels.facilitators(sessionId));
+    if (!seat.admitted) {
+      await tellFacilitatorsWhoWaits([sessionId]);
+      return result;
+    }
+    await socket.join(channels.room(sessionId));
+    // An event stored after the page was read but broadcast before this socket joined the
+    // channel would be missed; reading once more after joining closes that window.
+    if (!result.hasMore) {
+      const more = await rooms.catchUp(sessionId, result.lastSeq);
+      result.events.push(...more.events);
+      result.lastSeq = more.lastSeq;
+      result.hasMore = more.hasMore;
+    }
+    publishEvents(io, joined.events);
+    await tellFacilitatorsWhoWaits([sessionId]);
+    return result;
+  });
+
+  router.on('room:catch-up', async ({ socket }, { sessionId, afterSeq }) => {
+    admittedSeat(socket, sessionId);
+    return rooms.catchUp(sessionId, afterSeq);
   });
 
   router.on('room:leave', async ({ socket }, { sessionId }) => {
-    socket.data.rooms.delete(sessionId);
-    await socket.leave(channels.room(sessionId));
+    if (!socket.data.rooms.has(sessionId)) return {};
+    await leaveChannels(socket, sessionId);
+    await announce(await rooms.disconnect(socket.id, sessionId));
     return {};
   });
 
-  router.on('message:send', async ({ socket, io }, payload) => {
-    const author = socket.data.rooms.get(payload.sessionId);
-    if (!author) throw new AppError('forbidden', 'Please join the room before sending a message.');
-    const { message } = await rooms.send(author, payload);
-    // Also on a resend: if the first broadcast was lost with its node, this one repairs it, and
-    // clients ignore a sequence number they already have.
-    io.to(channels.room(payload.sessionId)).emit('message:created', message);
-    return { id: message.id, seq: message.seq, createdAt: message.createdAt };
+  router.on('room:presence', async ({ socket }, { sessionId, state }) => {
+    const seat = admittedSeat(socket, sessionId);
+    publishEvents(io, await rooms.stepOut(seat.member, sessionId, state));
+    return {};
   });
+
+  router.on('room:typing', async ({ socket }, { sessionId }) => {
+    const seat = admittedSeat(socket, sessionId);
+    const now = Date.now();
+    if (now - socket.data.typingAt >= TYPING_INTERVAL_MS) {
+      socket.data.typingAt = now;
+      socket.to(channels.room(sessionId)).emit('room:typing', { sessionId, memberId: seat.member.memberId });
+    }
+    return {};
+  });
+
+  router.on('room:admit', async ({ socket }, { sessionId, memberId }) => {
+    const seat = admittedSeat(socket, sessionId);
+    const { accountId } = await rooms.admit(seat.member, sessionId, memberId);
+    io.to(channels.account(accountId)).emit('room:admitted', { sessionId });
+    await tellFacilitatorsWhoWaits([sessionId]);
+    return {};
+  });
+
+  return { announce };
 }

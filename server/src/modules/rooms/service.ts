@@ -1,67 +1,111 @@
-import type { CommandPayload, Member, Message } from '@hearth/shared';
-import { limits } from '@hearth/shared';
-import { and, asc, eq, gt, sql } from 'drizzle-orm';
-import type { Store } from '../../db/database.ts';
-import { groups, memberships, messages, sessions } from '../../db/schema.ts';
+import type { CommandResult, Member, PresenceState, RoomEvent, RoomPreferences, RosterEntry } from '@hearth/shared';
+import { and, asc, eq, isNull, lt, ne, sql } from 'drizzle-orm';
+import type { Db, Store } from '../../db/database.ts';
+import { groups, memberships, roomConnections, roomMembers, sessions } from '../../db/schema.ts';
 import { AppError, notFound } from '../../errors.ts';
-import { can, rolesOf } from '../../policy.ts';
+import { can, isFacilitatorRole, rolesOf } from '../../policy.ts';
 import type { Actor } from '../accounts/service.ts';
 import type { AgreementsService } from '../agreements/service.ts';
+import type { GroupGate } from '../groups/gate.ts';
+import { toMember } from '../messages/views.ts';
+import { appendEvent, eventsAfter, lockRoom, renderEvents, roomClosed } from './events.ts';
 
-type MessageRow = typeof messages.$inferSelect;
+/** A socket's seat in a room: who it speaks as, and whether it is past the waiting room. */
+export type RoomSeat = { member: Member; admitted: boolean };
 
-/** What a person holds once they are let into a room. */
-export type RoomEntry = {
-  sessionId: string;
-  title: string;
-  groupName: string;
-  member: Member;
-};
+type JoinResult = CommandResult<'room:join'>;
 
-const roomClosed = () =>
-  new AppError('room_closed', 'This session’s room is not open at the moment.');
-
-/** Thrown inside the send transaction to roll it back when a resend raced its original. */
-class DuplicateSend extends Error {}
-
-function toMessage(row: MessageRow, author: Member): Message {
-  return {
-    id: row.id,
-    sessionId: row.sessionId,
-    seq: row.seq,
-    clientId: row.clientId,
-    author,
-    text: row.body,
-    createdAt: row.createdAt.toISOString(),
-  };
-}
+/** What connections going away means for others: events to broadcast, and the rooms touched. */
+export type PresenceOutcome = { events: RoomEvent[]; sessionIds: string[] };
 
 export type RoomsService = ReturnType<typeof createRoomsService>;
 
-export function createRoomsService(store: Store, deps: { agreements: AgreementsService }) {
+/**
+ * Rooms: who may enter, the waiting room, and presence. A person is in a room while at least
+ * one of their sockets is; each connection is a row, so every node sees the same roster and a
+ * crashed node's connections are swept by the others.
+ */
+export function createRoomsService(
+  store: Store,
+  deps: { agreements: AgreementsService; access: GroupGate; nodeId: string },
+) {
   const { db } = store;
-  async function findSent(sessionId: string, author: Member, clientId: string) {
-    const [row] = await db
-      .select()
-      .from(messages)
-      .where(
-        and(
-          eq(messages.sessionId, sessionId),
-          eq(messages.authorId, author.memberId),
-          eq(messages.clientId, clientId),
-        ),
-      );
-    return row ? toMessage(row, author) : null;
+
+  async function roster(executor: Db, sessionId: string): Promise<RosterEntry[]> {
+    const rows = await executor
+      .select({ member: memberships, state: roomMembers.state })
+      .from(roomMembers)
+      .innerJoin(memberships, eq(memberships.id, roomMembers.memberId))
+      .where(and(eq(roomMembers.sessionId, sessionId), ne(roomMembers.state, 'left')))
+      .orderBy(asc(memberships.pseudonym));
+    return rows.map((row) => ({ member: toMember(row.member), state: row.state }));
+  }
+
+  /** Participants connected to a room with a waiting room who have not been let in yet. */
+  async function waitingList(executor: Db, sessionId: string): Promise<Member[]> {
+    const rows = await executor
+      .selectDistinct({ member: memberships })
+      .from(roomConnections)
+      .innerJoin(memberships, eq(memberships.id, roomConnections.memberId))
+      .leftJoin(
+        roomMembers,
+        and(eq(roomMembers.sessionId, roomConnections.sessionId), eq(roomMembers.memberId, roomConnections.memberId)),
+      )
+      .where(and(eq(roomConnections.sessionId, sessionId), isNull(roomMembers.admittedAt)));
+    return rows.map((row) => toMember(row.member)).sort((a, b) => a.pseudonym.localeCompare(b.pseudonym));
+  }
+
+  /** Sets a member's presence in the room's transaction, with an event when others see a change. */
+  async function setPresence(tx: Db, sessionId: string, memberId: string, state: PresenceState, open: boolean) {
+    const [before] = await tx
+      .select({ state: roomMembers.state })
+      .from(roomMembers)
+      .where(and(eq(roomMembers.sessionId, sessionId), eq(roomMembers.memberId, memberId)));
+    if ((before?.state ?? 'left') === state) return null;
+    await tx
+      .insert(roomMembers)
+      .values({ sessionId, memberId, state })
+      .onConflictDoUpdate({
+        target: [roomMembers.sessionId, roomMembers.memberId],
+        set: { state, updatedAt: new Date() },
+      });
+    return open ? appendEvent(tx, sessionId, { type: 'presence', memberId, state }) : null;
+  }
+
+  /** After connections went away: whoever has none left has left the room. */
+  async function settleDeparted(pairs: ReadonlyArray<{ sessionId: string; memberId: string }>) {
+    const outcome: PresenceOutcome = { events: [], sessionIds: [...new Set(pairs.map((p) => p.sessionId))] };
+    const seen = new Set<string>();
+    for (const { sessionId, memberId } of pairs) {
+      const key = `${sessionId}/${memberId}`;
+      if (seen.has(key)) continue;
+      seen.add(key);
+      const row = await store.transaction(async (tx) => {
+        const room = await lockRoom(tx, sessionId);
+        const [still] = await tx
+          .select({ socketId: roomConnections.socketId })
+          .from(roomConnections)
+          .where(and(eq(roomConnections.sessionId, sessionId), eq(roomConnections.memberId, memberId)))
+          .limit(1);
+        if (still) return null;
+        return setPresence(tx, sessionId, memberId, 'left', room.status === 'open');
+      });
+      if (row) outcome.events.push(...(await renderEvents(db, [row])));
+    }
+    return outcome;
   }
 
   return {
+    waitingList: (sessionId: string) => waitingList(db, sessionId),
+
     /**
-     * The gatekeeper for rooms: lets an actor into a session's room when they are a member
-     * of its group allowed to enter, and the room is open.
+     * The gatekeeper for rooms: lets an actor in when they are an active member of the group
+     * allowed to enter, have accepted its current agreements, and the room is open. Waiting-room
+     * admission is decided by {@link join}.
      */
-    async enter(actor: Actor, sessionId: string): Promise<RoomEntry> {
+    async enter(actor: Actor, sessionId: string) {
       const [row] = await db
-        .select({ session: sessions, groupName: groups.name, membership: memberships })
+        .select({ session: sessions, group: groups, membership: memberships })
         .from(sessions)
         .innerJoin(groups, eq(groups.id, sessions.groupId))
         .leftJoin(
@@ -72,87 +116,175 @@ export function createRoomsService(store: Store, deps: { agreements: AgreementsS
       const roles = row ? rolesOf(actor, row.membership) : [];
       if (!row || !can(roles, 'group.view')) throw notFound('session');
       if (row.membership && row.membership.status !== 'active') {
-        throw new AppError(
-          'forbidden',
-          'You can enter the room once your place in the group is confirmed.',
-        );
+        throw new AppError('forbidden', 'You can enter the room once your place in the group is confirmed.');
       }
       if (!row.membership || !can(roles, 'room.enter')) {
         throw new AppError('forbidden', 'Only the group’s members and facilitators can enter its room.');
       }
       await deps.agreements.requireAccepted(row.session.groupId, row.membership.id);
       if (row.session.status !== 'open') throw roomClosed();
-      return {
-        sessionId,
-        title: row.session.title,
-        groupName: row.groupName,
-        member: {
-          memberId: row.membership.id,
-          pseudonym: row.membership.pseudonym,
-          role: row.membership.role,
-        },
-      };
-    },
-
-    /** Messages after a sequence number, in order, one page at a time. */
-    async history(sessionId: string, afterSeq: number) {
-      const rows = await db
-        .select({ message: messages, author: memberships })
-        .from(messages)
-        .innerJoin(memberships, eq(memberships.id, messages.authorId))
-        .where(and(eq(messages.sessionId, sessionId), gt(messages.seq, afterSeq)))
-        .orderBy(asc(messages.seq))
-        .limit(limits.catchUpPageSize + 1);
-      const page = rows.slice(0, limits.catchUpPageSize).map(({ message, author }) =>
-        toMessage(message, { memberId: author.id, pseudonym: author.pseudonym, role: author.role }),
-      );
-      // Read from the page itself: a counter read separately could run ahead of what was sent.
-      const lastSeq = page.at(-1)?.seq ?? afterSeq;
-      return { messages: page, hasMore: rows.length > limits.catchUpPageSize, lastSeq };
+      return { session: row.session, group: row.group, member: toMember(row.membership) };
     },
 
     /**
-     * Stores a message once per client id and returns it after commit. `created` is false when
-     * the send was a resend of a message already stored.
+     * Records a socket in the room and, when the person is admitted, makes them present.
+     * Returns what the joining socket needs and what others must be told.
      */
-    async send(
-      author: Member,
-      input: CommandPayload<'message:send'>,
-    ): Promise<{ message: Message; created: boolean }> {
-      const earlier = await findSent(input.sessionId, author, input.clientId);
-      if (earlier) return { message: earlier, created: false };
-      try {
-        const row = await store.transaction(async (tx) => {
-          // Taking the room's counter row lock first orders concurrent sends by commit.
-          const [room] = await tx
-            .update(sessions)
-            .set({ lastSeq: sql`${sessions.lastSeq} + 1` })
-            .where(and(eq(sessions.id, input.sessionId), eq(sessions.status, 'open')))
-            .returning({ lastSeq: sessions.lastSeq });
-          if (!room) throw roomClosed();
-          const [inserted] = await tx
-            .insert(messages)
-            .values({
-              sessionId: input.sessionId,
-              authorId: author.memberId,
-              clientId: input.clientId,
-              seq: room.lastSeq,
-              body: input.text,
-            })
-            .onConflictDoNothing({
-              target: [messages.sessionId, messages.authorId, messages.clientId],
-            })
-            .returning();
-          if (!inserted) throw new DuplicateSend();
-          return inserted;
-        });
-        return { message: toMessage(row, author), created: true };
-      } catch (error) {
-        if (!(error instanceof DuplicateSend)) throw error;
-        const stored = await findSent(input.sessionId, author, input.clientId);
-        if (!stored) throw error;
-        return { message: stored, created: false };
+    async join(actor: Actor, sessionId: string, socketId: string, afterSeq: number) {
+      const { session, group, member } = await this.enter(actor, sessionId);
+      const facilitator = isFacilitatorRole(member.role);
+      const { admitted, presence } = await store.transaction(async (tx) => {
+        const room = await lockRoom(tx, sessionId);
+        if (room.status !== 'open') throw roomClosed();
+        await tx
+          .insert(roomConnections)
+          .values({ socketId, sessionId, memberId: member.memberId, nodeId: deps.nodeId })
+          .onConflictDoUpdate({
+            target: [roomConnections.socketId, roomConnections.sessionId],
+            set: { memberId: member.memberId, nodeId: deps.nodeId, seenAt: new Date() },
+          });
+        const [seat] = await tx
+          .select()
+          .from(roomMembers)
+          .where(and(eq(roomMembers.sessionId, sessionId), eq(roomMembers.memberId, member.memberId)));
+        const admitted = facilitator || !group.waitingRoom || seat?.admittedAt != null;
+        if (!admitted) return { admitted, presence: null };
+        if (!seat?.admittedAt) {
+          await tx
+            .insert(roomMembers)
+            .values({ sessionId, memberId: member.memberId, admittedAt: new Date() })
+            .onConflictDoUpdate({
+              target: [roomMembers.sessionId, roomMembers.memberId],
+              set: { admittedAt: new Date() },
+            });
+        }
+        // Someone who stepped out and reconnects is still stepped out; only "left" changes.
+        const presence =
+          !seat || seat.state === 'left'
+            ? await setPresence(tx, sessionId, member.memberId, 'present', true)
+            : null;
+        return { admitted, presence };
+      });
+      const agreement = await deps.agreements.current(group.id, member.memberId);
+      const [page, people, waiting, events] = await Promise.all([
+        admitted ? eventsAfter(db, sessionId, afterSeq) : { events: [], hasMore: false, lastSeq: afterSeq },
+        admitted ? roster(db, sessionId) : [],
+        facilitator ? waitingList(db, sessionId) : [],
+        presence ? renderEvents(db, [presence]) : [],
+      ]);
+      const result: JoinResult = {
+        sessionId,
+        title: session.title,
+        groupId: group.id,
+        groupName: group.name,
+        brief: session.brief,
+        endsAt: session.endsAt.toISOString(),
+        me: member,
+        agreement: { version: agreement?.version ?? 0, text: agreement?.text ?? '' },
+        crisisResources: group.crisisResources,
+        contentWarnings: group.contentWarnings,
+        admitted,
+        roster: people,
+        waiting,
+        ...page,
+      };
+      return { result, seat: { member, admitted } satisfies RoomSeat, events };
+    },
+
+    /** Events after a sequence number, for a client that noticed a gap. */
+    catchUp(sessionId: string, afterSeq: number) {
+      return eventsAfter(db, sessionId, afterSeq);
+    },
+
+    /** A socket left one room (or, without a session, every room: it disconnected). */
+    async disconnect(socketId: string, sessionId?: string): Promise<PresenceOutcome> {
+      const gone = await db
+        .delete(roomConnections)
+        .where(
+          sessionId
+            ? and(eq(roomConnections.socketId, socketId), eq(roomConnections.sessionId, sessionId))
+            : eq(roomConnections.socketId, socketId),
+        )
+        .returning({ sessionId: roomConnections.sessionId, memberId: roomConnections.memberId });
+      return settleDeparted(gone);
+    },
+
+    async stepOut(member: Member, sessionId: string, state: 'present' | 'stepped_out') {
+      const row = await store.transaction(async (tx) => {
+        const room = await lockRoom(tx, sessionId);
+        if (room.status !== 'open') throw roomClosed();
+        return setPresence(tx, sessionId, member.memberId, state, true);
+      });
+      return row ? renderEvents(db, [row]) : [];
+    },
+
+    /** A facilitator lets a waiting participant in; returns the account to tell. */
+    async admit(facilitator: Member, sessionId: string, memberId: string) {
+      if (!can([facilitator.role], 'room.admit')) {
+        throw new AppError('forbidden', 'Only the room’s facilitators can let people in.');
       }
+      const [member] = await db
+        .select({ accountId: memberships.accountId, groupId: memberships.groupId })
+        .from(memberships)
+        .innerJoin(sessions, eq(sessions.groupId, memberships.groupId))
+        .where(and(eq(memberships.id, memberId), eq(sessions.id, sessionId), eq(memberships.status, 'active')));
+      if (!member) throw notFound('member');
+      await store.transaction(async (tx) => {
+        const room = await lockRoom(tx, sessionId);
+        if (room.status !== 'open') throw roomClosed();
+        await tx
+          .insert(roomMembers)
+          .values({ sessionId, memberId, admittedAt: new Date(), admittedBy: facilitator.memberId })
+          .onConflictDoUpdate({
+            target: [roomMembers.sessionId, roomMembers.memberId],
+            set: { admittedAt: sql`coalesce(${roomMembers.admittedAt}, now())`, admittedBy: facilitator.memberId },
+          });
+      });
+      return { accountId: member.accountId };
+    },
+
+    /**
+     * Takes a member out of every open room they are in, inside the caller's transaction (their
+     * place in the group is ending). Returns the events, rendered while the member still exists.
+     */
+    async leaveAllIn(tx: Db, memberId: string): Promise<RoomEvent[]> {
+      const inRooms = await tx
+        .select({ sessionId: roomMembers.sessionId })
+        .from(roomMembers)
+        .innerJoin(sessions, eq(sessions.id, roomMembers.sessionId))
+        .where(and(eq(roomMembers.memberId, memberId), ne(roomMembers.state, 'left'), eq(sessions.status, 'open')))
+        .orderBy(asc(roomMembers.sessionId));
+      const rows = [];
+      for (const { sessionId } of inRooms) {
+        const room = await lockRoom(tx, sessionId);
+        await tx
+          .delete(roomConnections)
+          .where(and(eq(roomConnections.sessionId, sessionId), eq(roomConnections.memberId, memberId)));
+        const row = await setPresence(tx, sessionId, memberId, 'left', room.status === 'open');
+        if (row) rows.push(row);
+      }
+      return renderEvents(tx, rows);
+    },
+
+    /** Keeps this node's connections fresh, and sweeps those of nodes that stopped. */
+    async heartbeat(staleAfterMs: number): Promise<PresenceOutcome> {
+      await db.update(roomConnections).set({ seenAt: new Date() }).where(eq(roomConnections.nodeId, deps.nodeId));
+      const gone = await db
+        .delete(roomConnections)
+        .where(lt(roomConnections.seenAt, new Date(Date.now() - staleAfterMs)))
+        .returning({ sessionId: roomConnections.sessionId, memberId: roomConnections.memberId });
+      return settleDeparted(gone);
+    },
+
+    async preferences(actor: Actor, groupId: string): Promise<RoomPreferences> {
+      const { membership } = await deps.access(actor, groupId, 'room.enter');
+      return membership!.roomPreferences;
+    },
+
+    async savePreferences(actor: Actor, groupId: string, preferences: RoomPreferences): Promise<RoomPreferences> {
+      const { membership } = await deps.access(actor, groupId, 'room.enter');
+      await db.update(memberships).set({ roomPreferences: preferences }).where(eq(memberships.id, membership!.id));
+      return preferences;
     },
   };
 }

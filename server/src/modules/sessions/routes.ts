@@ -60,6 +60,18 @@ export const sessionRoutes: FastifyPluginAsyncZod<{ sessions: SessionsService }>
   );
 
   app.post(
+    '/api/sessions/:sessionId/open',
+    { schema: { params: SessionParamsSchema, body: EmptyRequestSchema, response: { 200: SessionSchema } } },
+    async (request) => sessions.openNow(requireActor(request), request.params.sessionId),
+  );
+
+  app.post(
+    '/api/sessions/:sessionId/end',
+    { schema: { params: SessionParamsSchema, body: EmptyRequestSchema, response: { 200: SessionSchema } } },
+    async (request) => sessions.end(requireActor(request), request.params.sessionId),
+  );
+
+  app.post(
     '/api/sessions/:sessionId/cancel',
     { schema: { params: SessionParamsSchema, body: EmptyRequestSchema, response: { 200: SessionSchema } } },
     async (request) => sessions.cancel(requireActor(request), request.params.sessionId),

@@ -14,6 +14,7 @@ import { groups, memberships, sessions, sessionSeries } from '../../db/schema.ts
 import { AppError, notFound } from '../../errors.ts';
 import type { Actor } from '../accounts/service.ts';
 import type { GroupGate } from '../groups/gate.ts';
+import type { SessionLifecycle } from './lifecycle.ts';
 
 type SessionRow = typeof sessions.$inferSelect;
 type SeriesRow = typeof sessionSeries.$inferSelect;
@@ -82,7 +83,7 @@ export function* occurrenceDates(series: Pick<SeriesRow, 'firstDate' | 'interval
 
 export type SessionsService = ReturnType<typeof createSessionsService>;
 
-export function createSessionsService(store: Store, deps: { access: GroupGate }) {
+export function createSessionsService(store: Store, deps: { access: GroupGate; lifecycle: SessionLifecycle }) {
   const { db } = store;
   const { access } = deps;
 
@@ -131,7 +132,7 @@ export function createSessionsService(store: Store, deps: { access: GroupGate })
   }
 
   /** Loads a session for an actor and an action, through its group's gatekeeper. */
-  async function sessionFor(actor: Actor, sessionId: string, action: 'session.list' | 'session.update') {
+  async function sessionFor(actor: Actor, sessionId: string, action: 'session.list' | 'session.update' | 'session.run') {
     const [row] = await db.select().from(sessions).where(eq(sessions.id, sessionId));
     if (!row) throw notFound('session');
     try {
@@ -204,6 +205,7 @@ export function createSessionsService(store: Store, deps: { access: GroupGate })
           groupId,
           title: input.title,
           status: 'open',
+          openedAt: startsAt,
           startsAt,
           endsAt: new Date(startsAt.getTime() + input.durationMinutes * 60_000),
         })
@@ -291,6 +293,24 @@ export function createSessionsService(store: Store, deps: { access: GroupGate })
         .returning();
       if (!updated) throw new AppError('conflict', 'Only a session that has not started yet can be changed.');
       return toSession(updated);
+    },
+
+    /** Opens a scheduled room now, ahead of its start time. */
+    async openNow(actor: Actor, sessionId: string): Promise<Session> {
+      await sessionFor(actor, sessionId, 'session.run');
+      if (!(await deps.lifecycle.open(sessionId))) {
+        throw new AppError('conflict', 'Only a session that has not started or ended can be opened.');
+      }
+      return toSession(await sessionFor(actor, sessionId, 'session.run'));
+    },
+
+    /** Ends an open session: its room closes for everyone, on every node. */
+    async end(actor: Actor, sessionId: string): Promise<Session> {
+      await sessionFor(actor, sessionId, 'session.run');
+      if (!(await deps.lifecycle.close(sessionId))) {
+        throw new AppError('conflict', 'Only an open session can be ended.');
+      }
+      return toSession(await sessionFor(actor, sessionId, 'session.run'));
     },
 
     /** Cancels one session; a series goes on without it. */

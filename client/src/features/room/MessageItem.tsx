@@ -1,0 +1,489 @@
+import { lazy, Suspense, useId, useRef, useState, type SubmitEvent } from 'react';
+import {
+  limits,
+  reactionLabels,
+  reactions,
+  reportReasons,
+  type Member,
+  type Message,
+  type Reaction,
+} from '@hearth/shared';
+import { ConfirmAction } from '../../components/confirm.tsx';
+import { formatTime, isFacilitator } from '../../lib/format.ts';
+import { useRoomUi } from './roomUi.ts';
+import { categoryLabels, warningMode, warningWords } from './warnings.ts';
+
+const WarnForm = lazy(() =>
+  import('./facilitator/FacilitatorTools.tsx').then((module) => ({ default: module.WarnForm })),
+);
+
+type ReportReason = (typeof reportReasons)[number];
+
+const reasonWords: Record<ReportReason, string> = {
+  hurtful: 'It is hurtful or unkind',
+  unsafe: 'It could put someone at risk',
+  identifying: 'It could identify someone',
+  spam: 'It is spam or off-topic',
+  other: 'Something else',
+};
+
+const REPORT_NOTE_MAX = 500;
+/** How much of a replied-to message its quote shows. */
+const QUOTE_CHARS = 120;
+
+export function Author({ member, own }: { member: Member; own: boolean }) {
+  return (
+    <span className="msg-author">
+      {member.pseudonym}
+      {isFacilitator(member) && <span className="msg-role"> (facilitator)</span>}
+      {own && <span className="msg-you"> (you)</span>}
+    </span>
+  );
+}
+
+/** The warning line the author sees above their own words. */
+export function OwnWarning({ warning }: { warning: { categories: string[]; note: string } }) {
+  const { categories } = useRoomUi();
+  return <p className="cw-label">Content warning: {warningWords(warning, categories)}</p>;
+}
+
+/**
+ * A message's words as this reader should meet them: behind its warning unless the reader chose
+ * otherwise (here, or in their settings). The author always sees their own words.
+ */
+function MessageBody({ message, own }: { message: Message; own: boolean }) {
+  const ui = useRoomUi();
+  const textId = useId();
+  if (message.deleted) {
+    return <p className="msg-text msg-deleted">This message was deleted</p>;
+  }
+  const warning = message.warning;
+  if (!warning) return <p className="msg-text">{message.text}</p>;
+
+  const mode = own ? 'show' : warningMode(warning, ui.preferences);
+  const revealed = mode === 'show' || ui.isRevealed(message);
+  const byFacilitator = warning.byFacilitator ? ' (added by a facilitator)' : '';
+  const label =
+    mode === 'hide' && !revealed
+      ? `Hidden by your settings: ${categoryLabels(warning.categories, ui.categories).join(', ')}`
+      : `Content warning: ${warningWords(warning, ui.categories)}${byFacilitator}`;
+
+  return (
+    <>
+      <div className={`cw cw-${mode}${revealed ? ' cw-revealed' : ''}`}>
+        <p className="cw-label">{label}</p>
+        {mode !== 'show' && (
+          <button
+            type="button"
+            className="button-inline"
+            aria-expanded={revealed}
+            aria-controls={textId}
+            onClick={() => {
+              ui.setRevealed(message, !revealed);
+            }}
+          >
+            {revealed ? 'Hide again' : mode === 'hide' ? 'Show anyway' : 'Show message'}
+          </button>
+        )}
+      </div>
+      <div id={textId}>{revealed && <p className="msg-text">{message.text}</p>}</div>
+    </>
+  );
+}
+
+/** A small quote of the message replied to, under the same warning and deletion rules. */
+export function ReplyQuote({ replyToId }: { replyToId: string }) {
+  const ui = useRoomUi();
+  const target = ui.byId.get(replyToId);
+  if (!target) {
+    return <p className="msg-quote">In reply to an earlier message</p>;
+  }
+  let content: string;
+  if (target.deleted) {
+    content = 'This message was deleted';
+  } else if (
+    target.warning &&
+    target.author.memberId !== ui.me.memberId &&
+    warningMode(target.warning, ui.preferences) !== 'show' &&
+    !ui.isRevealed(target)
+  ) {
+    content =
+      warningMode(target.warning, ui.preferences) === 'hide'
+        ? `Hidden by your settings: ${categoryLabels(target.warning.categories, ui.categories).join(', ')}`
+        : `Content warning: ${warningWords(target.warning, ui.categories)}`;
+  } else {
+    content =
+      target.text.length > QUOTE_CHARS ? `${target.text.slice(0, QUOTE_CHARS).trimEnd()}…` : target.text;
+  }
+  return (
+    <p className="msg-quote">
+      <span className="visually-hidden">In reply to </span>
+      <span className="msg-quote-author">{target.author.pseudonym}</span>
+      <span className="msg-quote-text">{content}</span>
+    </p>
+  );
+}
+
+function ReactionButton({
+  reaction,
+  count,
+  mine,
+  disabled,
+  onToggle,
+}: {
+  reaction: Reaction;
+  count: number;
+  mine: boolean;
+  disabled: boolean;
+  onToggle: () => void;
+}) {
+  const { emoji, label } = reactionLabels[reaction];
+  return (
+    <button
+      type="button"
+      className={mine ? 'reaction reaction-mine' : 'reaction'}
+      aria-pressed={mine}
+      title={label}
+      disabled={disabled}
+      onClick={onToggle}
+    >
+      <span aria-hidden="true">{emoji}</span>
+      <span className="visually-hidden">{label}</span>
+      {count > 0 && <span className="reaction-count">{count}</span>}
+    </button>
+  );
+}
+
+type Open = 'react' | 'more' | 'edit' | 'report' | 'warn' | null;
+
+export function MessageItem({ message }: { message: Message }) {
+  const ui = useRoomUi();
+  const metaId = useId();
+  const own = message.author.memberId === ui.me.memberId;
+  const [open, setOpen] = useState<Open>(null);
+  const [error, setError] = useState<string | null>(null);
+  const [done, setDone] = useState<string | null>(null);
+  const [pending, setPending] = useState(false);
+  const moreButton = useRef<HTMLButtonElement>(null);
+
+  const given = reactions.filter((r) => (message.reactions[r]?.length ?? 0) > 0);
+  const actionable = ui.canAct && !message.deleted;
+
+  async function run(task: () => Promise<string | null>, after?: string) {
+    setPending(true);
+    setError(null);
+    setDone(null);
+    const problem = await task();
+    setPending(false);
+    if (problem) {
+      setError(problem);
+      return false;
+    }
+    if (after) setDone(after);
+    return true;
+  }
+
+  function toggleReaction(reaction: Reaction) {
+    const mine = message.reactions[reaction]?.includes(ui.me.memberId) ?? false;
+    void run(async () => (await ui.client.react(message.id, reaction, !mine))?.message ?? null);
+    if (open === 'react') setOpen(null);
+  }
+
+  function closeForm() {
+    setOpen(null);
+    requestAnimationFrame(() => moreButton.current?.focus());
+  }
+
+  const className = ['msg', own ? 'msg-own' : '', message.deleted ? 'msg-is-deleted' : '']
+    .filter(Boolean)
+    .join(' ');
+
+  return (
+    <li className={className}>
+      <p id={metaId} className="msg-meta">
+        <Author member={message.author} own={own} />{' '}
+        <time dateTime={message.createdAt}>{formatTime(message.createdAt)}</time>
+        {message.editedAt && !message.deleted && <span className="msg-edited">(edited)</span>}
+      </p>
+      {message.replyToId && <ReplyQuote replyToId={message.replyToId} />}
+      {open === 'edit' ? (
+        <EditForm
+          message={message}
+          pending={pending}
+          onCancel={closeForm}
+          onSave={(text) => {
+            void run(async () => (await ui.client.edit(message.id, text))?.message ?? null).then(
+              (ok) => {
+                if (ok) closeForm();
+              },
+            );
+          }}
+        />
+      ) : (
+        <MessageBody message={message} own={own} />
+      )}
+
+      {!message.deleted && (given.length > 0 || open === 'react') && (
+        <div className="reactions" role="group" aria-label="Reactions">
+          {(open === 'react' ? reactions : given).map((reaction) => (
+            <ReactionButton
+              key={reaction}
+              reaction={reaction}
+              count={message.reactions[reaction]?.length ?? 0}
+              mine={message.reactions[reaction]?.includes(ui.me.memberId) ?? false}
+              disabled={!actionable || pending}
+              onToggle={() => {
+                toggleReaction(reaction);
+              }}
+            />
+          ))}
+        </div>
+      )}
+
+      {actionable && open !== 'edit' && (
+        <div className="msg-actions">
+          <button
+            type="button"
+            className="button-inline"
+            aria-describedby={metaId}
+            onClick={() => {
+              ui.replyTo(message);
+            }}
+          >
+            Reply
+          </button>
+          <button
+            type="button"
+            className="button-inline"
+            aria-expanded={open === 'react'}
+            aria-describedby={metaId}
+            onClick={() => {
+              setOpen(open === 'react' ? null : 'react');
+            }}
+          >
+            React
+          </button>
+          <button
+            ref={moreButton}
+            type="button"
+            className="button-inline"
+            aria-expanded={open === 'more'}
+            aria-describedby={metaId}
+            onClick={() => {
+              setOpen(open === 'more' ? null : 'more');
+            }}
+          >
+            More
+          </button>
+        </div>
+      )}
+
+      {actionable && open === 'more' && (
+        <div className="msg-more">
+          {own && (
+            <button
+              type="button"
+              className="button-secondary button-small"
+              onClick={() => {
+                setOpen('edit');
+              }}
+            >
+              Edit
+            </button>
+          )}
+          {own && (
+            <ConfirmAction
+              label="Delete"
+              className="button-secondary button-small"
+              question="Delete this for everyone? Others will see only that a message was deleted."
+              confirmLabel="Yes, delete it"
+              keepLabel="Keep it"
+              pending={pending}
+              onConfirm={async () => {
+                await run(async () => (await ui.client.remove(message.id))?.message ?? null);
+              }}
+            />
+          )}
+          {!own && (
+            <button
+              type="button"
+              className="button-secondary button-small"
+              onClick={() => {
+                setOpen('report');
+              }}
+            >
+              Report
+            </button>
+          )}
+          {ui.facilitating && (
+            <button
+              type="button"
+              className="button-secondary button-small"
+              onClick={() => {
+                setOpen('warn');
+              }}
+            >
+              {message.warning ? 'Change the content warning' : 'Add a content warning'}
+            </button>
+          )}
+        </div>
+      )}
+
+      {open === 'report' && (
+        <ReportForm
+          pending={pending}
+          onCancel={closeForm}
+          onSend={(reason, note) => {
+            void run(
+              async () => (await ui.client.report(message.id, reason, note))?.message ?? null,
+              'Thank you. Your report has reached the facilitators; only they can see it.',
+            ).then((ok) => {
+              if (ok) setOpen(null);
+            });
+          }}
+        />
+      )}
+
+      {open === 'warn' && (
+        <Suspense fallback={<p className="hint">Loading…</p>}>
+          <WarnForm
+            warning={message.warning}
+            categories={ui.categories}
+            pending={pending}
+            onCancel={closeForm}
+            onSave={(warning) => {
+              void run(async () => (await ui.client.warn(message.id, warning))?.message ?? null).then(
+                (ok) => {
+                  if (ok) closeForm();
+                },
+              );
+            }}
+          />
+        </Suspense>
+      )}
+
+      <div role="status" className="msg-status">
+        {done && <p className="msg-done">{done}</p>}
+      </div>
+      {error && (
+        <p className="msg-error" role="alert">
+          {error}
+        </p>
+      )}
+    </li>
+  );
+}
+
+function EditForm({
+  message,
+  pending,
+  onSave,
+  onCancel,
+}: {
+  message: Message;
+  pending: boolean;
+  onSave: (text: string) => void;
+  onCancel: () => void;
+}) {
+  const id = useId();
+  const [text, setText] = useState(message.text);
+  function submit(event: SubmitEvent<HTMLFormElement>) {
+    event.preventDefault();
+    const trimmed = text.trim();
+    if (trimmed === '' || trimmed === message.text) {
+      onCancel();
+      return;
+    }
+    onSave(trimmed);
+  }
+  return (
+    <form className="msg-form" onSubmit={submit}>
+      <label htmlFor={id}>Edit what you wrote</label>
+      <textarea
+        id={id}
+        rows={2}
+        maxLength={limits.messageTextMax}
+        value={text}
+        // Opened on purpose by the person, so their words are ready to change.
+        autoFocus
+        onChange={(event) => {
+          setText(event.target.value);
+        }}
+        onKeyDown={(event) => {
+          if (event.key === 'Escape') onCancel();
+        }}
+      />
+      <p className="hint">Others will see that it was edited, never what it said before.</p>
+      <div className="actions">
+        <button type="submit" className="button-small" disabled={pending}>
+          Save
+        </button>
+        <button type="button" className="button-secondary button-small" onClick={onCancel}>
+          Cancel
+        </button>
+      </div>
+    </form>
+  );
+}
+
+function ReportForm({
+  pending,
+  onSend,
+  onCancel,
+}: {
+  pending: boolean;
+  onSend: (reason: ReportReason, note: string) => void;
+  onCancel: () => void;
+}) {
+  const id = useId();
+  const [reason, setReason] = useState<ReportReason>('hurtful');
+  const [note, setNote] = useState('');
+  function submit(event: SubmitEvent<HTMLFormElement>) {
+    event.preventDefault();
+    onSend(reason, note.trim());
+  }
+  return (
+    <form className="msg-form" onSubmit={submit}>
+      <fieldset>
+        <legend>Why are you reporting this?</legend>
+        <p className="hint">Only the facilitators see reports. The writer is not told who reported it.</p>
+        {reportReasons.map((option, index) => (
+          <div className="check" key={option}>
+            <input
+              id={`${id}-${option}`}
+              type="radio"
+              name={`${id}-reason`}
+              value={option}
+              checked={reason === option}
+              // Opened on purpose; the first choice is where the person starts.
+              autoFocus={index === 0}
+              onChange={() => {
+                setReason(option);
+              }}
+            />
+            <label htmlFor={`${id}-${option}`}>{reasonWords[option]}</label>
+          </div>
+        ))}
+      </fieldset>
+      <label htmlFor={`${id}-note`}>Anything the facilitators should know (optional)</label>
+      <textarea
+        id={`${id}-note`}
+        rows={2}
+        maxLength={REPORT_NOTE_MAX}
+        value={note}
+        onChange={(event) => {
+          setNote(event.target.value);
+        }}
+      />
+      <div className="actions">
+        <button type="submit" className="button-small" disabled={pending}>
+          Send report
+        </button>
+        <button type="button" className="button-secondary button-small" onClick={onCancel}>
+          Cancel
+        </button>
+      </div>
+    </form>
+  );
+}
+

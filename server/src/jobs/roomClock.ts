@@ -1,0 +1,56 @@
+import type { FastifyBaseLogger } from 'fastify';
+import { errorSummary } from '../db/database.ts';
+import type { RoomsService, PresenceOutcome } from '../modules/rooms/service.ts';
+import type { SessionLifecycle } from '../modules/sessions/lifecycle.ts';
+
+/** A connection whose node has not refreshed it for this long belongs to a node that stopped. */
+export const STALE_CONNECTION_MS = 45_000;
+const HEARTBEAT_MS = 15_000;
+
+/**
+ * Every node runs this clock. Opening and closing are conditional updates, so when several
+ * nodes tick at once each room still opens and closes exactly once; a node started after a
+ * room's end closes it on its first tick.
+ */
+export function startRoomClock(deps: {
+  intervalMs: number;
+  lifecycle: SessionLifecycle;
+  rooms: RoomsService;
+  announce: (outcome: PresenceOutcome) => Promise<void>;
+  log: FastifyBaseLogger;
+}) {
+  let running: Promise<void> | null = null;
+  let stopped = false;
+  let lastHeartbeat = 0;
+
+  async function tick() {
+    try {
+      await deps.lifecycle.tick();
+      if (Date.now() - lastHeartbeat >= HEARTBEAT_MS) {
+        lastHeartbeat = Date.now();
+        await deps.announce(await deps.rooms.heartbeat(STALE_CONNECTION_MS));
+      }
+    } catch (error) {
+      deps.log.warn({ err: errorSummary(error) }, 'room clock tick failed; trying again on the next');
+    }
+  }
+
+  const timer = setInterval(() => {
+    if (running || stopped) return;
+    running = tick().finally(() => {
+      running = null;
+    });
+  }, deps.intervalMs);
+  timer.unref();
+  running = tick().finally(() => {
+    running = null;
+  });
+
+  return {
+    async stop() {
+      stopped = true;
+      clearInterval(timer);
+      await running;
+    },
+  };
+}

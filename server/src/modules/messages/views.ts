@@ -1,0 +1,65 @@
+import type { Member, Message, Reaction } from '@hearth/shared';
+import { asc, eq, inArray } from 'drizzle-orm';
+import type { Db } from '../../db/database.ts';
+import { memberships, messageReactions, messages } from '../../db/schema.ts';
+
+type MessageRow = typeof messages.$inferSelect;
+
+export function toMember(row: typeof memberships.$inferSelect): Member {
+  return { memberId: row.id, pseudonym: row.pseudonym, role: row.role };
+}
+
+function toMessage(row: MessageRow, author: Member, reactions: Message['reactions']): Message {
+  const deleted = row.deletedAt !== null;
+  return {
+    id: row.id,
+    sessionId: row.sessionId,
+    seq: row.seq,
+    clientId: row.clientId,
+    author,
+    text: deleted ? '' : row.body,
+    createdAt: row.createdAt.toISOString(),
+    editedAt: row.editedAt?.toISOString() ?? null,
+    deleted,
+    replyToId: row.replyToId,
+    warning:
+      deleted || row.warningCategories === null
+        ? null
+        : {
+            categories: row.warningCategories,
+            note: row.warningNote ?? '',
+            byFacilitator: row.warningByFacilitator,
+          },
+    reactions: deleted ? {} : reactions,
+  };
+}
+
+/** Messages as they stand now, by id. Ids that no longer exist are simply absent. */
+export async function loadMessages(db: Db, ids: readonly string[]): Promise<Map<string, Message>> {
+  const unique = [...new Set(ids)];
+  if (unique.length === 0) return new Map();
+  const [rows, given] = await Promise.all([
+    db
+      .select({ message: messages, author: memberships })
+      .from(messages)
+      .innerJoin(memberships, eq(memberships.id, messages.authorId))
+      .where(inArray(messages.id, unique)),
+    db
+      .select()
+      .from(messageReactions)
+      .where(inArray(messageReactions.messageId, unique))
+      .orderBy(asc(messageReactions.createdAt)),
+  ]);
+  const reactionsOf = new Map<string, Message['reactions']>();
+  for (const row of given) {
+    const byReaction = reactionsOf.get(row.messageId) ?? {};
+    (byReaction[row.reaction as Reaction] ??= []).push(row.memberId);
+    reactionsOf.set(row.messageId, byReaction);
+  }
+  return new Map(
+    rows.map(({ message, author }) => [
+      message.id,
+      toMessage(message, toMember(author), reactionsOf.get(message.id) ?? {}),
+    ]),
+  );
+}

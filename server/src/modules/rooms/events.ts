@@ -1,0 +1,104 @@
+import type { Member, RoomEvent } from '@hearth/shared';
+import { limits } from '@hearth/shared';
+import { and, asc, eq, gt, inArray, lte, sql } from 'drizzle-orm';
+import type { Db } from '../../db/database.ts';
+import { memberships, roomEvents, sessions } from '../../db/schema.ts';
+import { AppError } from '../../errors.ts';
+import { loadMessages, toMember } from '../messages/views.ts';
+
+type EventRow = typeof roomEvents.$inferSelect;
+export type NewRoomEvent = Pick<EventRow, 'type'> & Partial<Pick<EventRow, 'change' | 'messageId' | 'memberId' | 'state'>>;
+
+export const roomClosed = () =>
+  new AppError('room_closed', 'This session’s room is not open at the moment.');
+
+/**
+ * Takes the room's counter row lock and the next sequence number, inside the caller's
+ * transaction. The row lock serialises every writer of the room, so numbers are handed out in
+ * commit order: a reader asking for "after N" never skips an event that commits late.
+ * Call it first in a transaction, so every room writer takes its locks in the same order.
+ */
+export async function lockRoom(tx: Db, sessionId: string): Promise<{ lastSeq: number; status: string }> {
+  const [room] = await tx
+    .select({ lastSeq: sessions.lastSeq, status: sessions.status })
+    .from(sessions)
+    .where(eq(sessions.id, sessionId))
+    .for('update');
+  if (!room) throw roomClosed();
+  return room;
+}
+
+/** Stores an event under the next sequence number of an open room; the caller holds the lock. */
+export async function appendEvent(tx: Db, sessionId: string, event: NewRoomEvent): Promise<EventRow> {
+  const [room] = await tx
+    .update(sessions)
+    .set({ lastSeq: sql`${sessions.lastSeq} + 1` })
+    .where(and(eq(sessions.id, sessionId), eq(sessions.status, 'open')))
+    .returning({ lastSeq: sessions.lastSeq });
+  if (!room) throw roomClosed();
+  const [row] = await tx
+    .insert(roomEvents)
+    .values({ sessionId, seq: room.lastSeq, ...event })
+    .returning();
+  return row!;
+}
+
+/**
+ * Events as clients see them: message events carry the message as it stands now. An event
+ * whose message or member is gone (erased) is left out; the page's `lastSeq` still covers it.
+ */
+export async function renderEvents(db: Db, rows: readonly EventRow[]): Promise<RoomEvent[]> {
+  const messageIds = rows.flatMap((row) => (row.type === 'message' && row.messageId ? [row.messageId] : []));
+  const memberIds = rows.flatMap((row) => (row.type === 'presence' && row.memberId ? [row.memberId] : []));
+  const [messagesById, membersById] = await Promise.all([
+    loadMessages(db, messageIds),
+    memberIds.length === 0
+      ? new Map()
+      : db
+          .select()
+          .from(memberships)
+          .where(inArray(memberships.id, [...new Set(memberIds)]))
+          .then((found) => new Map(found.map((m) => [m.id, toMember(m)]))),
+  ]);
+  const events: RoomEvent[] = [];
+  for (const row of rows) {
+    const base = { sessionId: row.sessionId, seq: row.seq, at: row.createdAt.toISOString() };
+    if (row.type === 'message') {
+      const message = row.messageId ? messagesById.get(row.messageId) : undefined;
+      if (message && row.change) events.push({ ...base, type: 'message', change: row.change, message });
+    } else if (row.type === 'presence') {
+      if (!row.memberId || !row.state) continue;
+      // Someone whose place in the group ended has left, whatever the event once said.
+      const member = membersById.get(row.memberId) ?? formerMember(row.memberId);
+      const state = membersById.has(row.memberId) ? row.state : 'left';
+      events.push({ ...base, type: 'presence', member, state });
+    } else {
+      events.push({ ...base, type: 'closed' });
+    }
+  }
+  return events;
+}
+
+/** A member who no longer exists: no name is kept, and they are in no room. */
+const formerMember = (memberId: string): Member => ({ memberId, pseudonym: '', role: 'participant' });
+
+/** Events after a sequence number, one page at a time, as clients see them. */
+export async function eventsAfter(db: Db, sessionId: string, afterSeq: number) {
+  // Everything up to the counter read here has committed: numbers are taken under the row lock
+  // in the same transaction that stores the event.
+  const [room] = await db.select({ lastSeq: sessions.lastSeq }).from(sessions).where(eq(sessions.id, sessionId));
+  const upTo = room?.lastSeq ?? afterSeq;
+  const rows = await db
+    .select()
+    .from(roomEvents)
+    .where(and(eq(roomEvents.sessionId, sessionId), gt(roomEvents.seq, afterSeq), lte(roomEvents.seq, upTo)))
+    .orderBy(asc(roomEvents.seq))
+    .limit(limits.catchUpPageSize + 1);
+  const hasMore = rows.length > limits.catchUpPageSize;
+  const page = rows.slice(0, limits.catchUpPageSize);
+  return {
+    events: await renderEvents(db, page),
+    hasMore,
+    lastSeq: hasMore ? page.at(-1)!.seq : Math.max(upTo, afterSeq),
+  };
+}

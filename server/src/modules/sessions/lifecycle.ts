@@ -1,0 +1,71 @@
+import type { RoomEvent } from '@hearth/shared';
+import { and, eq, gt, lte, sql } from 'drizzle-orm';
+import type { Store } from '../../db/database.ts';
+import { roomConnections, roomEvents, roomMembers, sessions } from '../../db/schema.ts';
+import { renderEvents } from '../rooms/events.ts';
+
+export type SessionLifecycle = ReturnType<typeof createSessionLifecycle>;
+
+/**
+ * Rooms open at their start and close at their end, on whichever node gets there first. Each
+ * change is one conditional UPDATE, so exactly one node makes it and only that node announces
+ * it; a node that was down catches up on its first tick.
+ */
+export function createSessionLifecycle(store: Store, deps: { closed: (event: RoomEvent) => void }) {
+  const { db } = store;
+
+  /** Closes an open room with its last event; false when it was not open (already closed). */
+  async function close(sessionId: string): Promise<boolean> {
+    const row = await store.transaction(async (tx) => {
+      const [room] = await tx
+        .update(sessions)
+        .set({ status: 'closed', closedAt: new Date(), lastSeq: sql`${sessions.lastSeq} + 1` })
+        .where(and(eq(sessions.id, sessionId), eq(sessions.status, 'open')))
+        .returning({ lastSeq: sessions.lastSeq });
+      if (!room) return null;
+      const [event] = await tx.insert(roomEvents).values({ sessionId, seq: room.lastSeq, type: 'closed' }).returning();
+      await tx.delete(roomConnections).where(eq(roomConnections.sessionId, sessionId));
+      await tx.update(roomMembers).set({ state: 'left', updatedAt: new Date() }).where(eq(roomMembers.sessionId, sessionId));
+      return event!;
+    });
+    if (!row) return false;
+    const [event] = await renderEvents(db, [row]);
+    if (event) deps.closed(event);
+    return true;
+  }
+
+  return {
+    close,
+
+    /** Opens a scheduled room now, ahead of its start; false when it was not scheduled. */
+    async open(sessionId: string): Promise<boolean> {
+      const opened = await db
+        .update(sessions)
+        .set({ status: 'open', openedAt: new Date() })
+        .where(and(eq(sessions.id, sessionId), eq(sessions.status, 'scheduled'), gt(sessions.endsAt, new Date())))
+        .returning({ id: sessions.id });
+      return opened.length > 0;
+    },
+
+    /** One pass of the room clock: opens rooms that are due, closes rooms whose time is up. */
+    async tick(now = new Date()): Promise<{ opened: number; closed: number }> {
+      const opened = await db
+        .update(sessions)
+        .set({ status: 'open', openedAt: now })
+        .where(and(eq(sessions.status, 'scheduled'), lte(sessions.startsAt, now), gt(sessions.endsAt, now)))
+        .returning({ id: sessions.id });
+      // A session whose whole time passed while no node was running never opened; it is over.
+      await db
+        .update(sessions)
+        .set({ status: 'closed', closedAt: now })
+        .where(and(eq(sessions.status, 'scheduled'), lte(sessions.endsAt, now)));
+      const due = await db
+        .select({ id: sessions.id })
+        .from(sessions)
+        .where(and(eq(sessions.status, 'open'), lte(sessions.endsAt, now)));
+      let closed = 0;
+      for (const { id } of due) if (await close(id)) closed++;
+      return { opened: opened.length, closed };
+    },
+  };
+}

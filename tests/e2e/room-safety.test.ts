@@ -1,0 +1,245 @@
+import { createServer, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import type { Browser, Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { browserAvailable, browserWithHearth, launchBrowser, shoot } from '../support/browser.ts';
+import {
+  createGroup,
+  createOrganiser,
+  inviteParticipant,
+  newClientId,
+  startSession,
+} from '../support/factories.ts';
+import { startNode, type Node } from '../support/hearth.ts';
+import type { HttpClient } from '../support/http.ts';
+import { modes, type Provisioned } from '../support/modes.ts';
+import { command, connect, unwrap, type TestSocket } from '../support/socket.ts';
+
+type Viewport = { width: number; height: number };
+const desktop: Viewport = { width: 1280, height: 800 };
+const phone: Viewport = { width: 390, height: 760 };
+
+/** A browser tab logged in as the account `client` logged in as (its cookie, handed over). */
+async function pageAs(browser: Browser, node: Node, client: HttpClient, viewport: Viewport): Promise<Page> {
+  const context = await browser.newContext({ viewport });
+  const cookie = client.cookie;
+  await context.addCookies([
+    { name: cookie.slice(0, cookie.indexOf('=')), value: cookie.slice(cookie.indexOf('=') + 1), url: node.url },
+  ]);
+  return context.newPage();
+}
+
+/** Through the confidentiality reminder into the room, until it can be written in. */
+async function enterRoom(page: Page) {
+  await page.getByRole('button', { name: 'I understand — enter the room' }).click();
+  await page.getByLabel('Message', { exact: true }).waitFor();
+}
+
+function collectPageErrors(pages: Page[]) {
+  const errors: string[] = [];
+  for (const page of pages) page.on('pageerror', (error) => errors.push(error.message));
+  return errors;
+}
+
+describe.runIf(browserAvailable)('content warnings in the room', () => {
+  const world = browserWithHearth();
+
+  it('a warned message is hidden until revealed; "always hide" folds a category away, and stays after a reload', async () => {
+    const organiser = await createOrganiser(world.node);
+    // This test is about warnings; the waiting room has its own test in thin-path.
+    const group = await createGroup(organiser, undefined, { waitingRoom: false });
+    const session = await startSession(organiser, group.id);
+    const { client: participant } = await inviteParticipant(organiser, group.id);
+
+    const facilitator = await pageAs(world.browser, world.node, organiser, desktop);
+    const reader = await pageAs(world.browser, world.node, participant, phone);
+    const pageErrors = collectPageErrors([facilitator, reader]);
+
+    await facilitator.goto(`${world.node.url}/rooms/${session.id}`);
+    await enterRoom(facilitator);
+    await reader.goto(`${world.node.url}/rooms/${session.id}`);
+    await enterRoom(reader);
+
+    // The author is asked, before sending, whether to add the warning the text suggests.
+    const first = 'Last winter I hurt myself again. I am safer now, and I wanted to say it here.';
+    const composer = facilitator.getByLabel('Message', { exact: true });
+    await composer.fill(first);
+    await composer.press('Enter');
+    await facilitator.getByText('This message may touch on Self-harm. Add a content warning?').waitFor();
+    await facilitator.getByRole('button', { name: 'Add warning and send' }).click();
+    // The author always sees their own words, under the warning.
+    await facilitator.getByText(first).waitFor();
+    await facilitator.getByText('Content warning: Self-harm').first().waitFor();
+
+    // The reader meets the warning first, and the words only by choice.
+    const warned = reader.locator('ol.msgs > li').filter({ hasText: 'Content warning: Self-harm' });
+    await warned.waitFor();
+    expect(await reader.getByText(first).count()).toBe(0);
+    await warned.getByRole('button', { name: 'Show message' }).click();
+    await reader.getByText(first).waitFor();
+    await warned.getByRole('button', { name: 'Hide again' }).click();
+    await expect.poll(() => reader.getByText(first).count()).toBe(0);
+
+    // A facilitator adds a warning to a message after it was sent: it applies live.
+    const plain = 'I spent most of last week at court.';
+    await composer.fill(plain);
+    await composer.press('Enter');
+    await reader.getByText(plain).waitFor();
+    const plainOnFacilitator = facilitator.locator('ol.msgs > li').filter({ hasText: plain });
+    await plainOnFacilitator.getByRole('button', { name: 'More' }).click();
+    await plainOnFacilitator.getByRole('button', { name: 'Add a content warning' }).click();
+    await plainOnFacilitator.getByLabel('Police and courts').check();
+    await plainOnFacilitator.getByRole('button', { name: 'Save warning' }).click();
+    await reader.getByText('Content warning: Police and courts (added by a facilitator)').waitFor();
+    await expect.poll(() => reader.getByText(plain).count()).toBe(0);
+    await shoot(reader, 'room-content-warnings');
+
+    // The reader chooses to always hide one category.
+    await reader.getByRole('button', { name: 'Room settings' }).click();
+    const settings = reader.getByRole('region', { name: 'Room settings' });
+    await settings.getByRole('group', { name: 'Self-harm' }).getByLabel('Always hide').check();
+    await settings.getByText('Saved.').waitFor();
+    await settings.getByRole('button', { name: 'Close' }).click();
+
+    const second = 'Some days self-harm still feels close. Talking helps.';
+    await composer.fill(second);
+    await composer.press('Enter');
+    await facilitator.getByRole('button', { name: 'Add warning and send' }).click();
+    await facilitator.getByText(second).waitFor();
+
+    const hidden = reader.locator('ol.msgs > li').filter({ hasText: 'Hidden by your settings: Self-harm' });
+    await hidden.first().waitFor();
+    expect(await reader.getByText(second).count()).toBe(0);
+    await hidden.last().getByRole('button', { name: 'Show anyway' }).click();
+    await reader.getByText(second).waitFor();
+
+    // After a reload the choice is still there (it lives on the server), and reveals are not.
+    await reader.reload();
+    await enterRoom(reader);
+    await expect
+      .poll(() => reader.getByText('Hidden by your settings: Self-harm').count())
+      .toBe(2);
+    expect(await reader.getByText(first).count()).toBe(0);
+    expect(await reader.getByText(second).count()).toBe(0);
+    await reader.getByRole('button', { name: 'Room settings' }).click();
+    const settingsAgain = reader.getByRole('region', { name: 'Room settings' });
+    const selfHarm = settingsAgain.getByRole('group', { name: 'Self-harm' });
+    await expect.poll(() => selfHarm.getByLabel('Always hide').isChecked()).toBe(true);
+    expect(await settingsAgain.getByRole('group', { name: 'Suicide' }).getByLabel('Ask').isChecked()).toBe(true);
+
+    const saved = await participant.get(`/api/groups/${group.id}/room-preferences`);
+    expect(saved.status).toBe(200);
+    expect(saved.json.contentWarnings).toEqual({ 'self-harm': 'hide' });
+    expect(pageErrors).toEqual([]);
+  });
+});
+
+describe.runIf(browserAvailable)('quick exit', () => {
+  const neutralPage =
+    '<!doctype html><html lang="en"><head><meta charset="utf-8"><title>Weather</title></head>' +
+    '<body><h1>Weather</h1><p>Light rain this afternoon, clearing later.</p></body></html>';
+  const roomWords = 'The kettle is on; take a seat whenever you are ready.';
+  let neutral: Server;
+  let neutralUrl = '';
+  let place: Provisioned | undefined;
+  let node: Node | undefined;
+  let browser: Browser | undefined;
+  let organiser: HttpClient;
+  let facilitatorSocket: TestSocket | undefined;
+  let groupId = '';
+  let sessionId = '';
+
+  beforeAll(async () => {
+    neutral = createServer((_request, response) => {
+      response.writeHead(200, { 'content-type': 'text/html; charset=utf-8' });
+      response.end(neutralPage);
+    });
+    await new Promise<void>((resolve) => neutral.listen(0, '127.0.0.1', resolve));
+    neutralUrl = `http://127.0.0.1:${(neutral.address() as AddressInfo).port}/weather`;
+
+    place = await modes.find((mode) => mode.name === 'embedded')!.provision();
+    node = await startNode(place, { quickExitUrl: neutralUrl });
+    browser = await launchBrowser();
+
+    organiser = await createOrganiser(node);
+    groupId = (await createGroup(organiser, undefined, { waitingRoom: false })).id;
+    sessionId = (await startSession(organiser, groupId)).id;
+    // The facilitator is in the room and has said something, so there is room content to hide.
+    facilitatorSocket = await connect(node.url, organiser.cookie);
+    unwrap(await command(facilitatorSocket, 'room:join', { sessionId, afterSeq: 0, reminderAcknowledged: true }));
+    unwrap(await command(facilitatorSocket, 'message:send', { sessionId, clientId: newClientId(), text: roomWords }));
+  });
+
+  afterAll(async () => {
+    facilitatorSocket?.close();
+    await browser?.close();
+    await node?.close();
+    await place?.dispose();
+    await new Promise<void>((resolve) => (neutral ? neutral.close(() => resolve()) : resolve()));
+  });
+
+  /** A participant who came to the room from the group page, with things kept in storage. */
+  async function participantInRoom() {
+    const { client } = await inviteParticipant(organiser, groupId);
+    const page = await pageAs(browser!, node!, client, phone);
+    const config = page.waitForResponse((response) => response.url().endsWith('/api/config'));
+    await page.goto(`${node!.url}/groups/${groupId}`);
+    expect((await (await config).json()).quickExitUrl).toBe(neutralUrl);
+    await page.getByRole('link', { name: 'Enter room' }).click();
+    await enterRoom(page);
+    await page.getByText(roomWords).waitFor();
+    await page.evaluate(() => {
+      localStorage.setItem('hearth.probe', 'kept');
+      sessionStorage.setItem('hearth.probe', 'kept');
+    });
+    return { client, page };
+  }
+
+  async function expectLeftForGood(page: Page, client: HttpClient) {
+    await page.waitForURL(neutralUrl);
+    expect(await page.title()).toBe('Weather');
+    // The login has ended on the server: the old cookie no longer works.
+    await expect.poll(async () => (await client.get('/api/me')).status).toBe(401);
+    // Back does not return to the room: its history entry was replaced.
+    await page.goBack();
+    await page.waitForLoadState('load');
+    // The entry before the room was the group page: Hearth again, but no longer logged in, so
+    // it sends the person to log in (with the group page as where to return).
+    await page.getByRole('heading', { name: 'Log in' }).waitFor();
+    const back = new URL(page.url());
+    expect(back.origin + back.pathname).toBe(`${node!.url}/login`);
+    expect(back.searchParams.get('next')).toBe(`/groups/${groupId}`);
+    expect(await page.content()).not.toContain(roomWords);
+    // What Hearth kept in this tab and this browser is gone.
+    const kept = await page.evaluate(() => ({ local: localStorage.length, session: sessionStorage.length }));
+    expect(kept).toEqual({ local: 0, session: 0 });
+  }
+
+  it('the Quick exit button leaves for the neutral page, logs out and clears storage', async () => {
+    const { client, page } = await participantInRoom();
+    const pageErrors = collectPageErrors([page]);
+    await page.getByRole('button', { name: 'Quick exit' }).click();
+    await expectLeftForGood(page, client);
+    expect(pageErrors).toEqual([]);
+  });
+
+  it('Shift pressed three times does the same', async () => {
+    const { client, page } = await participantInRoom();
+    const pageErrors = collectPageErrors([page]);
+    await page.keyboard.press('Shift');
+    await page.keyboard.press('Shift');
+    await page.keyboard.press('Shift');
+    await expectLeftForGood(page, client);
+    expect(pageErrors).toEqual([]);
+  });
+
+  it('is on every page, and says what it does and cannot do', async () => {
+    const page = await (await browser!.newContext({ viewport: phone })).newPage();
+    await page.goto(`${node!.url}/login`);
+    await page.getByRole('button', { name: 'Quick exit' }).waitFor();
+    await page.getByRole('link', { name: 'About quick exit' }).click();
+    await page.getByRole('heading', { name: 'About quick exit' }).waitFor();
+    await page.getByText('pressing Back does not bring you back to the room').waitFor();
+    await page.getByText('Your browser still keeps a history').waitFor();
+  });
+});
