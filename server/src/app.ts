@@ -29,6 +29,7 @@ import { createGroupsService } from './modules/groups/service.ts';
 import { registerRoomHandlers } from './modules/rooms/handlers.ts';
 import { roomRoutes } from './modules/rooms/routes.ts';
 import { createRoomsService } from './modules/rooms/service.ts';
+import { createSeats } from './modules/rooms/seat.ts';
 import { registerMessageHandlers } from './modules/messages/handlers.ts';
 import { createMessagesService } from './modules/messages/service.ts';
 import { registerSafetyHandlers } from './modules/safety/handlers.ts';
@@ -142,10 +143,17 @@ export async function buildApp(config: Config, deps: AppDeps = {}) {
     io = realtime.io;
     const access = createGroupGate(database.db);
     const agreements = createAgreementsService(database, { access });
-    const rooms = createRoomsService(database, { agreements, access, nodeId: randomUUID() });
+    const safety = createSafetyService(database);
+    const rooms = createRoomsService(database, {
+      agreements,
+      access,
+      nodeId: randomUUID(),
+      openSupportRequests: safety.openRequests,
+    });
+    const seats = createSeats(rooms);
     const members = createMembersService(database, {
       access,
-      leaveRooms: (tx, memberId) => rooms.leaveAllIn(tx, memberId),
+      leaveRooms: (tx, groupId, memberId) => rooms.leaveAllIn(tx, groupId, memberId),
       membershipChanged: (accountId, events = []) => {
         publishEvents(realtime.io, events);
         realtime.io.in(channels.account(accountId)).disconnectSockets(true);
@@ -158,7 +166,6 @@ export async function buildApp(config: Config, deps: AppDeps = {}) {
     });
     const sessions = createSessionsService(database, { access, lifecycle });
     const messages = createMessagesService(database);
-    const safety = createSafetyService(database);
 
     await app.register(fastifyCookie);
     await app.register(authentication, { accounts });
@@ -171,9 +178,9 @@ export async function buildApp(config: Config, deps: AppDeps = {}) {
         ...(redis ? { redis: redis.ping } : {}),
       },
     });
-    const presence = registerRoomHandlers(realtime.router, realtime.io, rooms);
-    registerMessageHandlers(realtime.router, realtime.io, messages);
-    registerSafetyHandlers(realtime.router, realtime.io, safety);
+    const presence = registerRoomHandlers(realtime.router, realtime.io, rooms, seats);
+    registerMessageHandlers(realtime.router, realtime.io, messages, seats);
+    registerSafetyHandlers(realtime.router, realtime.io, safety, seats);
     await app.register(clientConfigRoutes, { clientConfig: { quickExitUrl: config.quickExitUrl } });
 
     await app.register(accountRoutes, {
@@ -199,6 +206,7 @@ export async function buildApp(config: Config, deps: AppDeps = {}) {
       intervalMs: config.roomClockMs,
       lifecycle,
       rooms,
+      liveSocketIds: () => [...realtime.io.of('/').sockets.keys()],
       announce: presence.announce,
       log: app.log,
     });

@@ -85,6 +85,10 @@ export const MessageSchema = z.object({
 });
 export type Message = z.infer<typeof MessageSchema>;
 
+/** "I need support", as facilitators see it until one of them acknowledges it. */
+export const SupportRequestSchema = z.object({ sessionId: z.uuid(), member: MemberSchema, at: z.iso.datetime() });
+export type SupportRequest = z.infer<typeof SupportRequestSchema>;
+
 const EventBase = { sessionId: z.uuid(), seq: z.number().int().min(1), at: z.iso.datetime() };
 
 /**
@@ -153,6 +157,8 @@ export const clientCommands = {
       roster: z.array(RosterEntrySchema),
       /** Facilitators only: who is in the waiting room. */
       waiting: z.array(MemberSchema),
+      /** Facilitators only: support requests of this session nobody has acknowledged yet. */
+      supportRequests: z.array(SupportRequestSchema),
       ...EventPage,
     }),
   },
@@ -196,7 +202,16 @@ export const clientCommands = {
     }),
   },
   'message:edit': {
-    payload: z.object({ ...SessionRef, messageId: z.uuid(), text: MessageTextSchema }),
+    payload: z.object({
+      ...SessionRef,
+      messageId: z.uuid(),
+      text: MessageTextSchema,
+      /**
+       * The author's warning for the new text: null removes it, absent keeps it. A warning a
+       * facilitator gave stays whatever the author sends.
+       */
+      warning: WarningInputSchema.nullable().optional(),
+    }),
     result: ConfirmedChange,
   },
   'message:delete': {
@@ -224,7 +239,8 @@ export const clientCommands = {
   /** "I need support": a discreet signal only the room's facilitators see. */
   'support:request': {
     payload: z.object(SessionRef),
-    result: z.object({}),
+    /** Whether a facilitator is in the room now; if not, they see the request when one arrives. */
+    result: z.object({ facilitatorsPresent: z.boolean() }),
   },
 } as const;
 
@@ -238,7 +254,7 @@ export const serverEvents = {
   /** To facilitators: who is in the waiting room now. */
   'room:waiting': z.object({ sessionId: z.uuid(), waiting: z.array(MemberSchema) }),
   /** To facilitators: someone asked for support. */
-  'support:requested': z.object({ sessionId: z.uuid(), member: MemberSchema, at: z.iso.datetime() }),
+  'support:requested': SupportRequestSchema,
   /** A command sent without an acknowledgement callback failed; this says why. */
   'command:rejected': z.object({ event: z.string(), error: ApiErrorSchema }),
 } as const;

@@ -14,32 +14,7 @@ import { startNode, type Node } from '../support/hearth.ts';
 import type { HttpClient } from '../support/http.ts';
 import { modes, type Provisioned } from '../support/modes.ts';
 import { command, connect, unwrap, type TestSocket } from '../support/socket.ts';
-
-type Viewport = { width: number; height: number };
-const desktop: Viewport = { width: 1280, height: 800 };
-const phone: Viewport = { width: 390, height: 760 };
-
-/** A browser tab logged in as the account `client` logged in as (its cookie, handed over). */
-async function pageAs(browser: Browser, node: Node, client: HttpClient, viewport: Viewport): Promise<Page> {
-  const context = await browser.newContext({ viewport });
-  const cookie = client.cookie;
-  await context.addCookies([
-    { name: cookie.slice(0, cookie.indexOf('=')), value: cookie.slice(cookie.indexOf('=') + 1), url: node.url },
-  ]);
-  return context.newPage();
-}
-
-/** Through the confidentiality reminder into the room, until it can be written in. */
-async function enterRoom(page: Page) {
-  await page.getByRole('button', { name: 'I understand — enter the room' }).click();
-  await page.getByLabel('Message', { exact: true }).waitFor();
-}
-
-function collectPageErrors(pages: Page[]) {
-  const errors: string[] = [];
-  for (const page of pages) page.on('pageerror', (error) => errors.push(error.message));
-  return errors;
-}
+import { collectPageErrors, desktop, enterRoom, pageAs, phone } from './roomPages.ts';
 
 describe.runIf(browserAvailable)('content warnings in the room', () => {
   const world = browserWithHearth();
@@ -227,6 +202,36 @@ describe.runIf(browserAvailable)('quick exit', () => {
     const { client, page } = await participantInRoom();
     const pageErrors = collectPageErrors([page]);
     await page.keyboard.press('Shift');
+    await page.keyboard.press('Shift');
+    await page.keyboard.press('Shift');
+    await expectLeftForGood(page, client);
+    expect(pageErrors).toEqual([]);
+  });
+
+  it('Shift used for a capital letter in between starts the count again, as GOV.UK counts it', async () => {
+    const { client, page } = await participantInRoom();
+    const pageErrors = collectPageErrors([page]);
+    const progress = page.locator('.quick-exit-wrap [role="status"]');
+    const lit = page.getByRole('button', { name: 'Quick exit' }).locator('.quick-exit-press-on');
+    const composer = page.getByLabel('Message', { exact: true });
+    await composer.focus();
+
+    await page.keyboard.press('Shift');
+    await expect.poll(() => progress.textContent()).toBe('Shift, press 2 more times to exit.');
+    await page.keyboard.press('Shift');
+    await expect.poll(() => progress.textContent()).toBe('Shift, press 1 more time to exit.');
+    expect(await lit.count()).toBe(2);
+    // A capital letter: Shift as a modifier. The letter resets the count, and the Shift released
+    // after it does not count either.
+    await page.keyboard.press('Shift+A');
+    await expect.poll(() => progress.textContent()).toBe('Quick exit expired.');
+    await page.keyboard.press('Shift');
+    await expect.poll(() => progress.textContent()).toBe('Shift, press 2 more times to exit.');
+    expect(await lit.count()).toBe(1);
+    expect(new URL(page.url()).pathname).toBe(`/rooms/${sessionId}`);
+    expect(await composer.inputValue()).toBe('A');
+
+    // Two more presses make three in a row: now it leaves.
     await page.keyboard.press('Shift');
     await page.keyboard.press('Shift');
     await expectLeftForGood(page, client);

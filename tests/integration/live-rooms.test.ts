@@ -1,7 +1,8 @@
 import { and, count, eq } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Message, RoomEvent } from '@hearth/shared';
-import { messages, roomEvents, sessions } from '../../server/src/db/schema.ts';
+import { memberships, messages, roomConnections, roomEvents, sessions } from '../../server/src/db/schema.ts';
+import { STALE_CONNECTION_MS } from '../../server/src/jobs/roomClock.ts';
 import {
   createGroup,
   createOrganiser,
@@ -468,6 +469,131 @@ describe.each(modes)('live rooms, $name mode', (mode) => {
       const note = 'This reminded me of something painful.';
       said.push(note);
       unwrap(await command(bystander, 'message:report', { sessionId, messageId: reported.id, reason: 'hurtful', note }));
+    });
+  });
+
+  describe('after the review of the first version', () => {
+    it('lets an author change or remove their warning when editing; a facilitator’s warning stays', async () => {
+      const { sessionId, facilitator, people } = await openRoom();
+      const socket = await socketOf(people[0]!.client);
+      await enter(socket, sessionId);
+      const mine = unwrap(await send(socket, sessionId, 'Plain words at first.'));
+      unwrap(
+        await command(socket, 'message:edit', {
+          sessionId,
+          messageId: mine.id,
+          text: 'Words that need care now.',
+          warning: { categories: ['self-harm'], note: '' },
+        }),
+      );
+      const current = async (id: string) => {
+        const page = unwrap(await command(socket, 'room:catch-up', { sessionId, afterSeq: 0 }));
+        return postedMessages(page.events).find((m) => m.id === id)!;
+      };
+      expect((await current(mine.id)).warning).toMatchObject({ categories: ['self-harm'], byFacilitator: false });
+      unwrap(await command(socket, 'message:edit', { sessionId, messageId: mine.id, text: 'Kept warning.' }));
+      expect((await current(mine.id)).warning).toMatchObject({ categories: ['self-harm'] });
+      unwrap(await command(socket, 'message:edit', { sessionId, messageId: mine.id, text: 'No warning.', warning: null }));
+      expect((await current(mine.id)).warning).toBeNull();
+
+      unwrap(
+        await command(facilitator, 'message:warn', {
+          sessionId,
+          messageId: mine.id,
+          warning: { categories: ['suicide'], note: '' },
+        }),
+      );
+      unwrap(await command(socket, 'message:edit', { sessionId, messageId: mine.id, text: 'Again.', warning: null }));
+      expect((await current(mine.id)).warning).toMatchObject({ categories: ['suicide'], byFacilitator: true });
+    });
+
+    it('says when no facilitator is there to see a support request, and shows it to one who arrives', async () => {
+      const groupId = (await createGroup(organiser)).id;
+      const sessionId = (await startSession(organiser, groupId)).id;
+      const person = await inviteParticipant(organiser, groupId);
+      const socket = await socketOf(person.client);
+      const me = (await enter(socket, sessionId)).me;
+      expect(unwrap(await command(socket, 'support:request', { sessionId }))).toEqual({ facilitatorsPresent: false });
+      const facilitator = await socketOf(organiser, other);
+      const joined = await enter(facilitator, sessionId);
+      expect(joined.supportRequests).toEqual([{ sessionId, member: me, at: expect.any(String) }]);
+      expect(unwrap(await command(socket, 'support:request', { sessionId }))).toEqual({ facilitatorsPresent: true });
+      // Participants never see the list.
+      expect((await enter(socket, sessionId)).supportRequests).toEqual([]);
+    });
+
+    it('refuses reports of deleted messages, and support and reports once the room is closed', async () => {
+      const { sessionId, facilitator, people } = await openRoom();
+      const socket = await socketOf(people[0]!.client);
+      await enter(socket, sessionId);
+      const gone = unwrap(await send(facilitator, sessionId, 'Soon deleted.'));
+      unwrap(await command(facilitator, 'message:delete', { sessionId, messageId: gone.id }));
+      expect(
+        await command(socket, 'message:report', { sessionId, messageId: gone.id, reason: 'hurtful', note: '' }),
+      ).toMatchObject({ ok: false, error: { code: 'conflict' } });
+      const kept = unwrap(await send(facilitator, sessionId, 'Still here.'));
+      expect((await organiser.post(`/api/sessions/${sessionId}/end`, {})).status).toBe(200);
+      expect(await command(socket, 'support:request', { sessionId })).toMatchObject({
+        ok: false,
+        error: { code: 'room_closed' },
+      });
+      expect(
+        await command(socket, 'message:report', { sessionId, messageId: kept.id, reason: 'hurtful', note: '' }),
+      ).toMatchObject({ ok: false, error: { code: 'room_closed' } });
+    });
+
+    it('checks every command against the membership as it is now, not as the socket remembers it', async () => {
+      const { sessionId, people } = await openRoom();
+      const socket = await socketOf(people[0]!.client);
+      const joined = await enter(socket, sessionId);
+      // As if the news of the removal never reached this node: the socket stays connected.
+      await node.database.db
+        .update(memberships)
+        .set({ status: 'pending' })
+        .where(eq(memberships.id, joined.me.memberId));
+      for (const attempt of [
+        command(socket, 'room:catch-up', { sessionId, afterSeq: 0 }),
+        send(socket, sessionId, 'Am I still here?'),
+      ]) {
+        expect(await attempt).toMatchObject({ ok: false, error: { code: 'forbidden' } });
+      }
+    });
+
+    it('sweeps connections this node no longer holds, and the people on them leave', async () => {
+      const { sessionId, facilitator, people } = await openRoom();
+      const socket = await socketOf(people[0]!.client);
+      const joined = await enter(socket, sessionId);
+      // As after a lost disconnect: the node no longer counts this socket among its own, and
+      // its row was last refreshed long ago.
+      const live = [node, other].flatMap((n) => [...n.io.of('/').sockets.keys()]).filter((id) => id !== socket.id);
+      await node.database.db
+        .update(roomConnections)
+        .set({ seenAt: new Date(Date.now() - 60 * 60_000) })
+        .where(eq(roomConnections.socketId, socket.id!));
+      const outcome = await node.services.rooms.heartbeat(STALE_CONNECTION_MS, live);
+      expect(outcome.events).toEqual([
+        expect.objectContaining({ type: 'presence', state: 'left', member: joined.me }),
+      ]);
+      const roster = (await enter(facilitator, sessionId)).roster.map((r) => r.member.memberId);
+      expect(roster).not.toContain(joined.me.memberId);
+    });
+
+    it('removes members while they write, without a deadlock', async () => {
+      const { groupId, sessionId } = await openRoom(0);
+      for (let round = 0; round < 4; round++) {
+        const person = await inviteParticipant(organiser, groupId);
+        const socket = await socketOf(person.client);
+        const me = (await enter(socket, sessionId)).me;
+        const [removed, ...sends] = await Promise.all([
+          organiser.request('DELETE', `/api/groups/${groupId}/members/${me.memberId}`),
+          // A send still waiting when the removal disconnects the socket gets no answer at all.
+          ...Array.from({ length: 4 }, (_, i) => send(socket, sessionId, `round ${round} message ${i}`).catch(() => null)),
+        ]);
+        expect(removed.status, JSON.stringify(removed.json)).toBe(204);
+        for (const ack of sends) {
+          if (ack && !ack.ok) expect(['forbidden', 'not_found']).toContain(ack.error.code);
+        }
+      }
     });
   });
 

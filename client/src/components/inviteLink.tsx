@@ -1,6 +1,7 @@
-import { useId, useRef, useState } from 'react';
+import { useId, useRef } from 'react';
 import type { Invite } from '@hearth/shared';
 import { formatLongDateTime } from '../lib/format.ts';
+import { useCopyText } from '../lib/useCopyText.ts';
 import { StatusMessage } from './forms.tsx';
 
 /** The link is made from the code only here, in the page: the code is shown once and never stored. */
@@ -18,19 +19,11 @@ export function InviteLinkField({
 }) {
   const id = useId();
   const input = useRef<HTMLInputElement>(null);
-  const [copied, setCopied] = useState<string | null>(null);
   const link = inviteLinkFor(invite);
-
-  async function copy() {
-    try {
-      await navigator.clipboard.writeText(link);
-      setCopied('Copied. Share it privately with the person you are inviting.');
-    } catch {
-      // Clipboard access can be refused; selecting the text leaves copying by hand one step away.
-      input.current?.select();
-      setCopied('Copying did not work here. The link is selected, so you can copy it yourself.');
-    }
-  }
+  const { status: copied, copy } = useCopyText(input, {
+    copied: 'Copied. Share it privately with the person you are inviting.',
+    selected: 'Copying did not work here. The link is selected, so you can copy it yourself.',
+  });
 
   return (
     <>

@@ -19,6 +19,11 @@ export function isFacilitator(member: Member): boolean {
   return isFacilitatorRole(member.role);
 }
 
+/** Someone whose place in the group ended has no name any more; an empty name is never shown. */
+export function memberName(member: Member): string {
+  return member.pseudonym === '' ? 'A former member' : member.pseudonym;
+}
+
 const dateTime = new Intl.DateTimeFormat(undefined, {
   weekday: 'short',
   day: 'numeric',

@@ -55,42 +55,68 @@ export function quickExit(): void {
   window.location.replace(quickExitUrl);
 }
 
-/** How close together three presses of Shift must be. */
-const SHIFT_WINDOW_MS = 1000;
+/** How long to wait for the next press of Shift (GOV.UK's "Exit this page" uses the same). */
+const SHIFT_TIMEOUT_MS = 5000;
+/** Presses of Shift that leave. */
+export const SHIFT_PRESSES = 3;
+
+export interface ShortcutProgress {
+  /** Presses of Shift counted so far (0 to 2). */
+  presses: number;
+  /** What a screen reader should hear now; empty when there is nothing to say. */
+  message: string;
+}
+
+const pressesLeftWords: Record<number, string> = {
+  1: 'Shift, press 2 more times to exit.',
+  2: 'Shift, press 1 more time to exit.',
+};
+const expiredWords = 'Quick exit expired.';
 
 /**
- * Shift pressed three times in a row, alone, anywhere (GOV.UK's "exit this page" pattern).
- * Shift held down to type a capital letter does not count, nor does a key pressed in between.
+ * Shift pressed three times on its own, anywhere, as GOV.UK's "Exit this page" counts it: only
+ * keyup events count; a Shift released after being used as a modifier (the previous keyup, of
+ * the letter, had shiftKey set) is ignored; any other key resets the count; and each press
+ * leaves five seconds for the next one. `onProgress` hears every change, for the indicator on
+ * the button and for screen readers.
  */
-export function installQuickExitShortcut(): () => void {
+export function installQuickExitShortcut(onProgress: (progress: ShortcutProgress) => void): () => void {
   let presses = 0;
-  let firstAt = 0;
-  let usedAsModifier = false;
+  let lastKeyWasModified = false;
+  let pressTimer: ReturnType<typeof setTimeout> | undefined;
+  let messageTimer: ReturnType<typeof setTimeout> | undefined;
 
-  function onKeyDown(event: KeyboardEvent) {
-    if (event.key === 'Shift') return;
+  function expire() {
+    clearTimeout(pressTimer);
+    pressTimer = undefined;
     presses = 0;
-    if (event.shiftKey) usedAsModifier = true;
+    onProgress({ presses: 0, message: expiredWords });
+    // The "expired" message goes away by itself, as GOV.UK's does.
+    messageTimer = setTimeout(() => {
+      messageTimer = undefined;
+      onProgress({ presses: 0, message: '' });
+    }, SHIFT_TIMEOUT_MS);
   }
 
   function onKeyUp(event: KeyboardEvent) {
-    if (event.key !== 'Shift') return;
-    if (usedAsModifier) {
-      usedAsModifier = false;
-      presses = 0;
-      return;
+    if (event.key === 'Shift' && !lastKeyWasModified) {
+      presses += 1;
+      clearTimeout(messageTimer);
+      messageTimer = undefined;
+      clearTimeout(pressTimer);
+      if (presses >= SHIFT_PRESSES) {
+        presses = 0;
+        pressTimer = undefined;
+        quickExit();
+      } else {
+        onProgress({ presses, message: pressesLeftWords[presses] ?? '' });
+        pressTimer = setTimeout(expire, SHIFT_TIMEOUT_MS);
+      }
+    } else if (pressTimer !== undefined) {
+      // Any other key after Shift was pressed: the count starts again.
+      expire();
     }
-    const now = performance.now();
-    if (presses === 0 || now - firstAt > SHIFT_WINDOW_MS) {
-      presses = 1;
-      firstAt = now;
-      return;
-    }
-    presses += 1;
-    if (presses >= 3) {
-      presses = 0;
-      quickExit();
-    }
+    lastKeyWasModified = event.shiftKey;
   }
 
   function onPageShow(event: PageTransitionEvent) {
@@ -98,11 +124,11 @@ export function installQuickExitShortcut(): () => void {
     if (event.persisted && exited) window.location.replace(quickExitUrl);
   }
 
-  window.addEventListener('keydown', onKeyDown, true);
   window.addEventListener('keyup', onKeyUp, true);
   window.addEventListener('pageshow', onPageShow);
   return () => {
-    window.removeEventListener('keydown', onKeyDown, true);
+    clearTimeout(pressTimer);
+    clearTimeout(messageTimer);
     window.removeEventListener('keyup', onKeyUp, true);
     window.removeEventListener('pageshow', onPageShow);
   };

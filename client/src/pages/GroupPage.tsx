@@ -23,6 +23,7 @@ import { api, ApiRequestError, toApiRequestError } from '../lib/api.ts';
 import { formatLongDateTime, isFacilitatorRole, roleInWords } from '../lib/format.ts';
 import { Link, navigate } from '../lib/router.tsx';
 import { useAsync } from '../lib/useAsync.ts';
+import { useSessionClock } from '../lib/useSessionClock.ts';
 import { useSubmit } from '../lib/useSubmit.ts';
 
 interface GroupData {
@@ -62,6 +63,8 @@ function agreementAccepted(agreement: Agreement | null): boolean {
 export function GroupPage({ groupId, me }: { groupId: string; me: Me }) {
   const data = useAsync(`group:${groupId}:${me.id}`, () => loadGroup(groupId));
   const [welcome] = useState(justJoined);
+  // A room that opens on schedule shows "Enter room" without a reload.
+  useSessionClock(data.state.status === 'ready' ? data.state.data.sessions : null, data.refresh);
 
   if (data.state.status === 'loading') {
     return (

@@ -16,6 +16,8 @@ export function startRoomClock(deps: {
   intervalMs: number;
   lifecycle: SessionLifecycle;
   rooms: RoomsService;
+  /** The sockets this node holds now. */
+  liveSocketIds: () => string[];
   announce: (outcome: PresenceOutcome) => Promise<void>;
   log: FastifyBaseLogger;
 }) {
@@ -28,7 +30,7 @@ export function startRoomClock(deps: {
       await deps.lifecycle.tick();
       if (Date.now() - lastHeartbeat >= HEARTBEAT_MS) {
         lastHeartbeat = Date.now();
-        await deps.announce(await deps.rooms.heartbeat(STALE_CONNECTION_MS));
+        await deps.announce(await deps.rooms.heartbeat(STALE_CONNECTION_MS, deps.liveSocketIds()));
       }
     } catch (error) {
       deps.log.warn({ err: errorSummary(error) }, 'room clock tick failed; trying again on the next');

@@ -7,6 +7,8 @@ export type SocketData = {
   actor: Actor;
   /** The rooms this socket joined, by session id: the member it speaks as, and whether admitted. */
   rooms: Map<string, RoomSeat>;
+  /** Set once the socket asked to join a room: its disconnect must then update presence. */
+  enteredRooms?: boolean;
   /** When this socket last said it was typing, to pass on at most one signal every so often. */
   typingAt: number;
 };

@@ -1,14 +1,8 @@
-import {
-  useEffect,
-  useId,
-  useRef,
-  useState,
-  type KeyboardEvent,
-  type SubmitEvent,
-} from 'react';
-import { limits, suggestWarnings, type CwCategory, type Message } from '@hearth/shared';
+import { useEffect, useId, useRef, type KeyboardEvent, type SubmitEvent } from 'react';
+import { limits, type CwCategory, type Message } from '@hearth/shared';
 import type { SendOptions } from './roomClient.ts';
 import { ReplyQuote } from './MessageItem.tsx';
+import { AuthorWarningFields, useWarningChoice, WarningPrompt, WarningToggle } from './WarningPicker.tsx';
 
 /** Below this many characters left, the remaining count is shown. */
 const COUNT_FROM = 400;
@@ -17,10 +11,11 @@ interface ComposerProps {
   text: string;
   onChange: (text: string) => void;
   onSend: (text: string, options: SendOptions) => void;
-  /** Why sending is paused, or null. The text stays editable so it can be kept or copied. */
+  /**
+   * Why sending is paused, or null; shown next to Send. Only Send waits: the text stays
+   * editable, so nobody loses their place mid-sentence, and it can be kept or copied.
+   */
   pausedHint: string | null;
-  /** Sending is not possible at all right now (the room waits for a facilitator). */
-  disabled: boolean;
   /** The group's content-warning categories. */
   categories: readonly CwCategory[];
   replyTo: Message | null;
@@ -29,17 +24,11 @@ interface ComposerProps {
   onTyping: () => void;
 }
 
-function listInWords(words: readonly string[]): string {
-  if (words.length <= 1) return words.join('');
-  return `${words.slice(0, -1).join(', ')} and ${words.at(-1) ?? ''}`;
-}
-
 export function Composer({
   text,
   onChange,
   onSend,
   pausedHint,
-  disabled,
   categories,
   replyTo,
   onCancelReply,
@@ -47,37 +36,18 @@ export function Composer({
 }: ComposerProps) {
   const id = useId();
   const textarea = useRef<HTMLTextAreaElement>(null);
-  const promptButton = useRef<HTMLButtonElement>(null);
-  const [warnOpen, setWarnOpen] = useState(false);
-  const [chosen, setChosen] = useState<readonly string[]>([]);
-  const [note, setNote] = useState('');
-  /** Categories the text seems to touch, asked about before sending; null when not asking. */
-  const [suggested, setSuggested] = useState<readonly CwCategory[] | null>(null);
+  const choice = useWarningChoice(categories);
   const left = limits.messageTextMax - text.length;
-  const paused = pausedHint !== null || disabled;
+  const paused = pausedHint !== null;
 
   useEffect(() => {
     if (replyTo) textarea.current?.focus();
   }, [replyTo]);
 
-  useEffect(() => {
-    if (suggested) promptButton.current?.focus();
-  }, [suggested]);
-
-  function finish(withCategories: readonly string[], withWarning: boolean) {
-    const trimmed = text.trim();
-    const trimmedNote = warnOpen ? note.trim() : '';
-    const categoriesToSend = [...new Set(withCategories)].slice(0, limits.cwCategoriesMax);
-    const warning =
-      withWarning && (categoriesToSend.length > 0 || trimmedNote !== '')
-        ? { categories: categoriesToSend, note: trimmedNote }
-        : null;
-    onSend(trimmed, { replyToId: replyTo?.id ?? null, warning });
+  function finish(addSuggested: boolean) {
+    onSend(text.trim(), { replyToId: replyTo?.id ?? null, warning: choice.warning(addSuggested) });
     onChange('');
-    setChosen([]);
-    setNote('');
-    setWarnOpen(false);
-    setSuggested(null);
+    choice.reset();
     onCancelReply();
     textarea.current?.focus();
   }
@@ -85,13 +55,7 @@ export function Composer({
   function send() {
     const trimmed = text.trim();
     if (trimmed === '' || paused) return;
-    // A suggestion only: the author decides, and is asked once per attempt.
-    const found = suggestWarnings(trimmed, categories, warnOpen ? chosen : []);
-    if (found.length > 0) {
-      setSuggested(found);
-      return;
-    }
-    finish(chosen, warnOpen);
+    if (choice.check(trimmed)) finish(false);
   }
 
   function onSubmit(event: SubmitEvent<HTMLFormElement>) {
@@ -107,11 +71,7 @@ export function Composer({
     }
   }
 
-  function toggleCategory(key: string, on: boolean) {
-    setChosen((current) => (on ? [...current, key] : current.filter((k) => k !== key)));
-  }
-
-  const hint = pausedHint ?? 'Enter sends. Shift+Enter starts a new line.';
+  const describedBy = paused ? `${id}-paused ${id}-hint` : `${id}-hint`;
 
   return (
     <form className="composer" onSubmit={onSubmit}>
@@ -134,44 +94,7 @@ export function Composer({
         </div>
       )}
 
-      {warnOpen && (
-        <fieldset className="composer-cw">
-          <legend>Content warning</legend>
-          <p className="hint">
-            Others will see the warning first and choose whether to read on. Pick what fits (up
-            to {limits.cwCategoriesMax}), or write a short note.
-          </p>
-          <div className="cw-choices">
-            {categories.map((category) => (
-              <div className="check" key={category.key}>
-                <input
-                  id={`${id}-cw-${category.key}`}
-                  type="checkbox"
-                  checked={chosen.includes(category.key)}
-                  disabled={
-                    !chosen.includes(category.key) && chosen.length >= limits.cwCategoriesMax
-                  }
-                  onChange={(event) => {
-                    toggleCategory(category.key, event.target.checked);
-                  }}
-                />
-                <label htmlFor={`${id}-cw-${category.key}`}>{category.label}</label>
-              </div>
-            ))}
-          </div>
-          <div className="field">
-            <label htmlFor={`${id}-cw-note`}>Warning note (optional)</label>
-            <input
-              id={`${id}-cw-note`}
-              maxLength={limits.cwNoteMax}
-              value={note}
-              onChange={(event) => {
-                setNote(event.target.value);
-              }}
-            />
-          </div>
-        </fieldset>
-      )}
+      <AuthorWarningFields choice={choice} categories={categories} />
 
       <label htmlFor={`${id}-text`} className="composer-label">
         Message
@@ -183,75 +106,39 @@ export function Composer({
           name="text"
           rows={2}
           maxLength={limits.messageTextMax}
-          aria-describedby={`${id}-hint`}
-          disabled={disabled}
+          aria-describedby={describedBy}
           value={text}
           onChange={(event) => {
             onChange(event.target.value);
-            setSuggested(null);
+            choice.dismissSuggestion();
             if (event.target.value.trim() !== '') onTyping();
           }}
           onKeyDown={onKeyDown}
         />
-        <button type="submit" disabled={paused}>
+        <button type="submit" disabled={paused} aria-describedby={paused ? `${id}-paused` : undefined}>
           Send
         </button>
       </div>
+      {/* Next to Send, and announced when it changes: why Send waits. */}
+      <p id={`${id}-paused`} className={paused ? 'composer-paused' : 'visually-hidden'} role="status">
+        {pausedHint ?? ''}
+      </p>
 
-      {suggested && (
-        <div
-          className="cw-prompt"
-          role="group"
-          aria-labelledby={`${id}-prompt`}
-          onKeyDown={(event) => {
-            if (event.key === 'Escape') {
-              setSuggested(null);
-              textarea.current?.focus();
-            }
-          }}
-        >
-          <p id={`${id}-prompt`}>
-            This message may touch on {listInWords(suggested.map((c) => c.label))}. Add a content
-            warning?
-          </p>
-          <div className="actions">
-            <button
-              ref={promptButton}
-              type="button"
-              className="button-small"
-              onClick={() => {
-                finish([...(warnOpen ? chosen : []), ...suggested.map((c) => c.key)], true);
-              }}
-            >
-              Add warning and send
-            </button>
-            <button
-              type="button"
-              className="button-secondary button-small"
-              onClick={() => {
-                finish(chosen, warnOpen);
-              }}
-            >
-              Send without warning
-            </button>
-          </div>
-        </div>
-      )}
+      <WarningPrompt
+        choice={choice}
+        verb="send"
+        disabled={paused}
+        onAnswer={finish}
+        onDismiss={() => {
+          choice.dismissSuggestion();
+          textarea.current?.focus();
+        }}
+      />
 
       <div className="composer-foot">
-        <button
-          type="button"
-          className="button-inline"
-          aria-expanded={warnOpen}
-          disabled={disabled}
-          onClick={() => {
-            setWarnOpen(!warnOpen);
-          }}
-        >
-          {warnOpen ? 'Remove the content warning' : 'Add a content warning'}
-        </button>
+        <WarningToggle choice={choice} />
         <p id={`${id}-hint`} className="hint composer-hint">
-          {hint}
+          Enter sends. Shift+Enter starts a new line.
           {left <= COUNT_FROM && ` ${String(left)} characters left.`}
         </p>
       </div>

@@ -9,9 +9,16 @@ import {
   type Reaction,
 } from '@hearth/shared';
 import { ConfirmAction } from '../../components/confirm.tsx';
-import { formatTime, isFacilitator } from '../../lib/format.ts';
+import { formatTime, isFacilitator, memberName } from '../../lib/format.ts';
 import { useRoomUi } from './roomUi.ts';
-import { categoryLabels, warningMode, warningWords } from './warnings.ts';
+import { categoryLabels, warningKey, warningMode, warningWords } from './warnings.ts';
+import {
+  AuthorWarningFields,
+  useWarningChoice,
+  WarningPrompt,
+  WarningToggle,
+  type AuthorWarning,
+} from './WarningPicker.tsx';
 
 const WarnForm = lazy(() =>
   import('./facilitator/FacilitatorTools.tsx').then((module) => ({ default: module.WarnForm })),
@@ -34,7 +41,7 @@ const QUOTE_CHARS = 120;
 export function Author({ member, own }: { member: Member; own: boolean }) {
   return (
     <span className="msg-author">
-      {member.pseudonym}
+      {memberName(member)}
       {isFacilitator(member) && <span className="msg-role"> (facilitator)</span>}
       {own && <span className="msg-you"> (you)</span>}
     </span>
@@ -118,7 +125,7 @@ export function ReplyQuote({ replyToId }: { replyToId: string }) {
   return (
     <p className="msg-quote">
       <span className="visually-hidden">In reply to </span>
-      <span className="msg-quote-author">{target.author.pseudonym}</span>
+      <span className="msg-quote-author">{memberName(target.author)}</span>
       <span className="msg-quote-text">{content}</span>
     </p>
   );
@@ -211,8 +218,8 @@ export function MessageItem({ message }: { message: Message }) {
           message={message}
           pending={pending}
           onCancel={closeForm}
-          onSave={(text) => {
-            void run(async () => (await ui.client.edit(message.id, text))?.message ?? null).then(
+          onSave={(text, warning) => {
+            void run(async () => (await ui.client.edit(message.id, text, warning))?.message ?? null).then(
               (ok) => {
                 if (ok) closeForm();
               },
@@ -374,6 +381,17 @@ export function MessageItem({ message }: { message: Message }) {
   );
 }
 
+function sameWarning(
+  a: { categories: readonly string[]; note: string } | null,
+  b: { categories: readonly string[]; note: string } | null,
+): boolean {
+  return a === null || b === null ? a === b : warningKey(a) === warningKey(b);
+}
+
+/**
+ * Changes the words and the author's own warning, with the composer's picker and its
+ * suggestion. A warning a facilitator gave stays whatever the author does, so it is only shown.
+ */
 function EditForm({
   message,
   pending,
@@ -382,24 +400,40 @@ function EditForm({
 }: {
   message: Message;
   pending: boolean;
-  onSave: (text: string) => void;
+  /** `warning` is left out when it cannot change (a facilitator's warning stays). */
+  onSave: (text: string, warning?: AuthorWarning | null) => void;
   onCancel: () => void;
 }) {
   const id = useId();
+  const textarea = useRef<HTMLTextAreaElement>(null);
+  const { categories } = useRoomUi();
   const [text, setText] = useState(message.text);
+  const fixedWarning = message.warning?.byFacilitator ? message.warning : null;
+  const choice = useWarningChoice(categories, fixedWarning ? null : message.warning);
+
+  function save(addSuggested: boolean) {
+    const trimmed = text.trim();
+    if (fixedWarning) onSave(trimmed);
+    else onSave(trimmed, choice.warning(addSuggested));
+  }
+
   function submit(event: SubmitEvent<HTMLFormElement>) {
     event.preventDefault();
     const trimmed = text.trim();
-    if (trimmed === '' || trimmed === message.text) {
+    const unchanged =
+      trimmed === message.text && (fixedWarning !== null || sameWarning(choice.warning(false), message.warning));
+    if (trimmed === '' || unchanged) {
       onCancel();
       return;
     }
-    onSave(trimmed);
+    if (fixedWarning || choice.check(trimmed)) save(false);
   }
+
   return (
     <form className="msg-form" onSubmit={submit}>
       <label htmlFor={id}>Edit what you wrote</label>
       <textarea
+        ref={textarea}
         id={id}
         rows={2}
         maxLength={limits.messageTextMax}
@@ -408,12 +442,36 @@ function EditForm({
         autoFocus
         onChange={(event) => {
           setText(event.target.value);
+          choice.dismissSuggestion();
         }}
         onKeyDown={(event) => {
           if (event.key === 'Escape') onCancel();
         }}
       />
       <p className="hint">Others will see that it was edited, never what it said before.</p>
+      {fixedWarning ? (
+        <p className="hint">
+          A facilitator gave this message a content warning ({warningWords(fixedWarning, categories)}).
+          It stays as it is.
+        </p>
+      ) : (
+        <>
+          <p>
+            <WarningToggle choice={choice} />
+          </p>
+          <AuthorWarningFields choice={choice} categories={categories} />
+        </>
+      )}
+      <WarningPrompt
+        choice={choice}
+        verb="save"
+        disabled={pending}
+        onAnswer={save}
+        onDismiss={() => {
+          choice.dismissSuggestion();
+          textarea.current?.focus();
+        }}
+      />
       <div className="actions">
         <button type="submit" className="button-small" disabled={pending}>
           Save

@@ -1,9 +1,11 @@
 import { useEffect, useId, useRef } from 'react';
 import { confidentialityReminder } from '@hearth/shared';
 import { PageHeading } from '../../components/layout.tsx';
+import { formatTime } from '../../lib/format.ts';
 import { Link } from '../../lib/router.tsx';
 import { CrisisPanelBody } from './RoomPanels.tsx';
 import type { RoomInfo } from './roomClient.ts';
+import type { EarlyArrival } from './useEarlyArrival.ts';
 
 /** Read and acknowledged at every visit to a room, before anything connects. */
 export function ReminderGate({ onEnter, leaveTo }: { onEnter: () => void; leaveTo: string }) {
@@ -29,6 +31,31 @@ export function ReminderGate({ onEnter, leaveTo }: { onEnter: () => void; leaveT
           </Link>
         </div>
       </div>
+    </div>
+  );
+}
+
+/**
+ * Arrived before the session started: when the room opens, and that this page goes in by
+ * itself then (it tries again at that time and every half minute).
+ */
+export function OpensAt({ early, groupPath }: { early: EarlyArrival; groupPath: string }) {
+  const { opensAt: startsAt, started } = early;
+  return (
+    <div className="notice room-problem" role="status">
+      <p>
+        {started ? (
+          <strong>This room is opening now.</strong>
+        ) : (
+          <strong>
+            This room opens at <time dateTime={startsAt}>{formatTime(startsAt)}</time>.
+          </strong>
+        )}{' '}
+        You do not need to do anything: this page will let you in by itself as soon as it opens.
+      </p>
+      <p>
+        <Link to={groupPath}>Back to the group</Link>
+      </p>
     </div>
   );
 }

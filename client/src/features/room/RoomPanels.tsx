@@ -2,6 +2,7 @@ import { useEffect, useId, useRef, useState, type ReactNode } from 'react';
 import type { CrisisResource, CwCategory, Member, RoomPreferences, RosterEntry } from '@hearth/shared';
 import { CrisisResourceList } from '../../components/crisisResources.tsx';
 import { isFacilitator } from '../../lib/format.ts';
+import type { PreferencesStatus } from './usePreferences.ts';
 
 export type PanelName = 'people' | 'crisis' | 'settings';
 
@@ -49,10 +50,13 @@ export function Panel({
   );
 }
 
-/** Who is in the room and how; people who left are not listed. */
+/**
+ * Who is in the room and how; people who left are not listed, nor anyone whose place in the
+ * group ended (they have no name any more).
+ */
 export function RosterList({ roster, me }: { roster: readonly RosterEntry[]; me: Member }) {
   const here = roster
-    .filter((entry) => entry.state !== 'left')
+    .filter((entry) => entry.state !== 'left' && entry.member.pseudonym !== '')
     .sort(
       (a, b) =>
         Number(isFacilitator(b.member)) - Number(isFacilitator(a.member)) ||
@@ -100,16 +104,30 @@ const choiceWords: Record<Choice, string> = {
   show: 'Always show',
 };
 
+const loadWords: Record<PreferencesStatus, string> = {
+  loading: 'Loading your settings…',
+  failed:
+    'Your settings could not be loaded, so they cannot be changed just now. Until they load, ' +
+    'every message with a warning asks before it shows.',
+  ready: '',
+};
+
 export function SettingsPanelBody({
   categories,
   preferences,
+  status: loadStatus,
   onSave,
+  onRetry,
 }: {
   categories: readonly CwCategory[];
   preferences: RoomPreferences;
+  /** Choices can be changed only once the saved ones have loaded. */
+  status: PreferencesStatus;
   onSave: (next: RoomPreferences) => Promise<string | null>;
+  onRetry: () => void;
 }) {
   const id = useId();
+  const locked = loadStatus !== 'ready';
   const [status, setStatus] = useState<string | null>(null);
   const [error, setError] = useState<string | null>(null);
 
@@ -135,12 +153,23 @@ export function SettingsPanelBody({
         These choices are yours alone and nobody else sees them. They apply in every session of
         this group.
       </p>
+      <div className={locked ? 'notice' : 'visually-hidden'}>
+        <p role="status">{loadWords[loadStatus]}</p>
+        {loadStatus === 'failed' && (
+          <p>
+            <button type="button" className="button-secondary button-small" onClick={onRetry}>
+              Try loading them again
+            </button>
+          </p>
+        )}
+      </div>
       <div className="check">
         <input
           id={`${id}-typing`}
           type="checkbox"
           aria-describedby={`${id}-typing-hint`}
           checked={preferences.typingIndicators}
+          disabled={locked}
           onChange={(event) => {
             save({ ...preferences, typingIndicators: event.target.checked });
           }}
@@ -177,6 +206,7 @@ export function SettingsPanelBody({
                       type="radio"
                       name={`${id}-${category.key}`}
                       checked={current === choice}
+                      disabled={locked}
                       onChange={() => {
                         choose(category.key, choice);
                       }}

@@ -18,8 +18,9 @@ import { formatTime, isFacilitator } from '../../lib/format.ts';
 import { Link, navigate } from '../../lib/router.tsx';
 import { useSubmit } from '../../lib/useSubmit.ts';
 import { Composer } from './Composer.tsx';
+import { KeptDraft } from './KeptDraft.tsx';
 import { MessageList } from './MessageList.tsx';
-import { ReminderGate, SteppedOut, WaitingScreen } from './RoomGate.tsx';
+import { OpensAt, ReminderGate, SteppedOut, WaitingScreen } from './RoomGate.tsx';
 import {
   CrisisPanelBody,
   Panel,
@@ -29,6 +30,8 @@ import {
 } from './RoomPanels.tsx';
 import type { Connection, RoomClient, RoomState } from './roomClient.ts';
 import { RoomUiContext, type RoomUi } from './roomUi.ts';
+import { SupportStatus, useSupportRequest } from './SupportRequest.tsx';
+import { useEarlyArrival } from './useEarlyArrival.ts';
 import { useRoomPreferences } from './usePreferences.ts';
 import { useRoom } from './useRoom.ts';
 import { warningKey } from './warnings.ts';
@@ -61,9 +64,6 @@ const calmProblems = new Set([
   'not_admitted',
 ]);
 
-/** How long "the facilitators have been told" stays on screen. */
-const SUPPORT_STATUS_MS = 15_000;
-
 const panelTitles: Record<PanelName, string> = {
   people: 'Who is here',
   crisis: 'Crisis resources',
@@ -73,6 +73,8 @@ const panelTitles: Record<PanelName, string> = {
 interface RoomViewProps {
   sessionId: string;
   accountId: string;
+  /** The session's group, when known before the room answers. */
+  groupId: string | null;
   leaveTo: string;
 }
 
@@ -83,7 +85,7 @@ function typingWords(names: readonly string[]): string {
   return 'Several people are typing…';
 }
 
-export function RoomView({ sessionId, accountId, leaveTo }: RoomViewProps) {
+export function RoomView({ sessionId, accountId, groupId, leaveTo }: RoomViewProps) {
   // The reminder is asked once per visit to this page; reconnects do not ask again.
   const [entered, setEntered] = useState(false);
   const { state, client } = useRoom(sessionId, accountId, entered);
@@ -99,13 +101,21 @@ export function RoomView({ sessionId, accountId, leaveTo }: RoomViewProps) {
     );
   }
   return (
-    <Room sessionId={sessionId} accountId={accountId} leaveTo={leaveTo} state={state} client={client} />
+    <Room
+      sessionId={sessionId}
+      accountId={accountId}
+      groupId={groupId}
+      leaveTo={leaveTo}
+      state={state}
+      client={client}
+    />
   );
 }
 
 function Room({
   sessionId,
   accountId,
+  groupId,
   leaveTo,
   state,
   client,
@@ -122,14 +132,24 @@ function Room({
   const returnFocusTo = useRef<PanelName | null>(null);
   /** Messages this reader chose to see, with the warning they saw: in memory only. */
   const [revealed, setRevealedMap] = useState<ReadonlyMap<string, string>>(() => new Map());
-  const [supportStatus, setSupportStatus] = useState<string | null>(null);
-  const [supportPending, setSupportPending] = useState(false);
   const [leaving, setLeaving] = useState(false);
 
   const { connection, info, problem, notice, phase, closed } = state;
-  const { preferences, save } = useRoomPreferences(info?.groupId ?? null);
+  const roomPreferences = useRoomPreferences(info?.groupId ?? null);
+  const { preferences } = roomPreferences;
   const loggedOut = problem?.code === 'unauthenticated';
   const groupPath = info ? `/groups/${info.groupId}` : leaveTo;
+  // Arrived before the session started: told when the room opens, and let in by itself then.
+  const early = useEarlyArrival({
+    sessionId,
+    groupId,
+    refused: problem?.code === 'room_closed',
+    inside: info !== null,
+    retry: () => {
+      // Only while the room is what keeps them out (not, say, a login that ended meanwhile).
+      if (client.getSnapshot().problem?.code === 'room_closed') client.reconnect();
+    },
+  });
 
   useEffect(() => {
     heading.current?.focus();
@@ -141,17 +161,6 @@ function Room({
     if (previousPhase.current === 'waiting' && phase === 'in') heading.current?.focus();
     previousPhase.current = phase;
   }, [phase]);
-
-  // The discreet confirmation goes away by itself after a while.
-  useEffect(() => {
-    if (!supportStatus) return;
-    const timer = setTimeout(() => {
-      setSupportStatus(null);
-    }, SUPPORT_STATUS_MS);
-    return () => {
-      clearTimeout(timer);
-    };
-  }, [supportStatus]);
 
   useEffect(() => {
     if (panel !== null || returnFocusTo.current === null) return;
@@ -184,6 +193,7 @@ function Room({
     (entry) => entry.state === 'present' && isFacilitator(entry.member),
   );
   const canPost = facilitating || facilitatorPresent;
+  const support = useSupportRequest(client, facilitatorPresent);
   const canAct = inRoom && !closed && connection === 'connected' && !loggedOut;
 
   const ui = useMemo<RoomUi | null>(
@@ -213,7 +223,9 @@ function Room({
   let pausedHint: string | null = null;
   if (loggedOut) pausedHint = 'Log in again above to send. What you wrote stays here.';
   else if (problem) pausedHint = 'This room is not taking messages. What you wrote stays here.';
-  else if (!canPost) pausedHint = 'You can write once a facilitator is here.';
+  else if (!canPost) {
+    pausedHint = 'The room is waiting for a facilitator. You can send as soon as one is here.';
+  }
 
   function togglePanel(name: PanelName) {
     if (panel === name) closePanel();
@@ -229,19 +241,6 @@ function Room({
     setLeaving(true);
     await client.leave();
     navigate(groupPath);
-  }
-
-  function askForSupport() {
-    setSupportPending(true);
-    setSupportStatus(null);
-    void client.requestSupport().then((error) => {
-      setSupportPending(false);
-      setSupportStatus(
-        error
-          ? `Your request did not go through. ${error.message}`
-          : 'The facilitators have been told, only they can see this.',
-      );
-    });
   }
 
   const present = state.roster.filter((entry) => entry.state !== 'left').length;
@@ -323,8 +322,8 @@ function Room({
                 <button
                   type="button"
                   className="button-secondary button-small"
-                  disabled={supportPending || !canAct}
-                  onClick={askForSupport}
+                  disabled={support.pending || !canAct}
+                  onClick={support.ask}
                 >
                   I need support
                 </button>
@@ -351,9 +350,13 @@ function Room({
           </button>
         </div>
 
-        <div className="room-support-status" role="status">
-          {supportStatus && <p className="hint">{supportStatus}</p>}
-        </div>
+        <SupportStatus
+          words={support.words}
+          waiting={support.waiting}
+          onOpenCrisis={() => {
+            setPanel('crisis');
+          }}
+        />
 
         {info && inRoom && panel && (
           <Panel id={`${panelId}-${panel}`} title={panelTitles[panel]} onClose={closePanel}>
@@ -363,36 +366,35 @@ function Room({
               <SettingsPanelBody
                 categories={info.contentWarnings}
                 preferences={preferences}
-                onSave={save}
+                status={roomPreferences.status}
+                onSave={roomPreferences.save}
+                onRetry={roomPreferences.retry}
               />
             )}
           </Panel>
         )}
 
-        <div className="room-status">
-          <p className={`conn conn-${connection}`} role="status">
-            <span className="conn-dot" aria-hidden="true" />
-            {connectionWords[connection]}
-            {notice && connection !== 'connected' && <span className="conn-note"> {notice}</span>}
-          </p>
-          {canRetryConnection && (
-            <button
-              type="button"
-              className="button-secondary button-small"
-              onClick={() => {
-                client.reconnect();
-              }}
-            >
-              Try again
-            </button>
-          )}
-        </div>
+        {early ? (
+          <OpensAt early={early} groupPath={groupPath} />
+        ) : (
+          <ConnectionStatus
+            connection={connection}
+            notice={notice}
+            onRetry={
+              canRetryConnection
+                ? () => {
+                    client.reconnect();
+                  }
+                : null
+            }
+          />
+        )}
 
         {problem && loggedOut && (
           <LoginAgain message={problem.message} accountId={accountId} client={client} />
         )}
 
-        {problem && !loggedOut && (
+        {problem && !loggedOut && early === null && (
           <div
             className={`notice room-problem${calmProblems.has(problem.code) ? '' : ' notice-error'}`}
             role="alert"
@@ -416,8 +418,8 @@ function Room({
             />
             <SupportAlerts
               alerts={state.supportAlerts}
-              onDismiss={(memberId) => {
-                client.dismissSupportAlert(memberId);
+              onDismiss={(alert) => {
+                client.dismissSupportAlert(alert);
               }}
             />
           </Suspense>
@@ -437,8 +439,8 @@ function Room({
           )}
           {!closed && inRoom && !canPost && !problem && (
             <p className="notice room-unattended">
-              <strong>The room is waiting for a facilitator.</strong> You can read what is here.
-              Writing opens again once a facilitator is present.
+              <strong>The room is waiting for a facilitator.</strong> You can read what is here and
+              keep writing; sending opens again once a facilitator is present.
             </p>
           )}
         </div>
@@ -467,7 +469,6 @@ function Room({
                 text={draft}
                 onChange={setDraft}
                 pausedHint={pausedHint}
-                disabled={!canPost}
                 categories={info.contentWarnings}
                 replyTo={replyTo}
                 onCancelReply={() => {
@@ -481,10 +482,11 @@ function Room({
                 }}
               />
             )}
+            {closed && draft.trim() !== '' && <KeptDraft text={draft} />}
           </RoomUiContext>
         )}
 
-        {!info && !problem && <Loading label="Joining the room…" />}
+        {!info && !problem && early === null && <Loading label="Joining the room…" />}
       </div>
       {state.steppedOut && (
         <SteppedOut
@@ -495,6 +497,32 @@ function Room({
         />
       )}
     </>
+  );
+}
+
+/** How the connection is, said calmly; with "Try again" when trying is up to the person. */
+function ConnectionStatus({
+  connection,
+  notice,
+  onRetry,
+}: {
+  connection: Connection;
+  notice: string | null;
+  onRetry: (() => void) | null;
+}) {
+  return (
+    <div className="room-status">
+      <p className={`conn conn-${connection}`} role="status">
+        <span className="conn-dot" aria-hidden="true" />
+        {connectionWords[connection]}
+        {notice && connection !== 'connected' && <span className="conn-note"> {notice}</span>}
+      </p>
+      {onRetry && (
+        <button type="button" className="button-secondary button-small" onClick={onRetry}>
+          Try again
+        </button>
+      )}
+    </div>
   );
 }
 

@@ -25,6 +25,11 @@ const BROADCAST_GRACE_MS = 3_000;
 const JOIN_RETRY_MS = 3_000;
 /** A safety net while in the waiting room, in case the "you are admitted" event went astray. */
 const WAITING_RECHECK_MS = 30_000;
+/**
+ * A broadcast lost between server nodes shows only when a later event arrives; in a quiet room
+ * that may be never. So, while joined and visible, the client asks for anything new this often.
+ */
+const QUIET_CATCH_UP_MS = 20_000;
 /** How long "X is typing…" stays after the last sign of typing. */
 const TYPING_SHOWN_MS = 5_000;
 /** At most one typing signal this often. */
@@ -93,6 +98,14 @@ export interface SupportAlert {
   at: string;
 }
 
+/** One request for support: a person may ask more than once, and each is shown once. */
+export function supportAlertKey(alert: SupportAlert): string {
+  return `${alert.member.memberId}|${alert.at}`;
+}
+
+/** What asking for support led to: whether a facilitator is there to see it now. */
+export type SupportAnswer = { ok: true; facilitatorsPresent: boolean } | { ok: false; error: ApiError };
+
 /** Where this person stands: not in yet, in the waiting room, or in the room. */
 export type Phase = 'joining' | 'waiting' | 'in';
 
@@ -110,7 +123,7 @@ export interface RoomState {
   outgoing: readonly OutgoingMessage[];
   /** People typing right now (never this person). */
   typing: readonly Member[];
-  /** Facilitators only: who asked for support. */
+  /** Facilitators only: who asked for support and nobody has dealt with yet, oldest first. */
   supportAlerts: readonly SupportAlert[];
   /** This person stepped out; the room shows a calm screen until they come back. */
   steppedOut: boolean;
@@ -196,6 +209,11 @@ export class RoomClient {
   private readonly resends = new Map<string, number>();
   private readonly resendTimers = new Map<string, Timer>();
   private readonly timers = new Set<Timer>();
+  private quietTimer: ReturnType<typeof setInterval> | undefined;
+  /** When the client last heard everything up to now from the server (a join or a catch-up). */
+  private lastSyncAt = 0;
+  /** Support requests a facilitator marked done here; a later join must not bring them back. */
+  private readonly doneAlerts = new Set<string>();
 
   constructor(sessionId: string, accountId: string) {
     this.sessionId = sessionId;
@@ -265,14 +283,12 @@ export class RoomClient {
       if (socket === this.socket && sessionId === this.sessionId) this.someoneTyping(memberId);
     });
     socket.on('support:requested', ({ sessionId, member, at }) => {
-      if (socket !== this.socket || sessionId !== this.sessionId) return;
-      this.update({
-        supportAlerts: [
-          ...this.state.supportAlerts.filter((a) => a.member.memberId !== member.memberId),
-          { member, at },
-        ],
-      });
+      if (socket === this.socket && sessionId === this.sessionId) this.addSupportAlerts([{ member, at }]);
     });
+    this.quietTimer = setInterval(() => {
+      this.quietCatchUp();
+    }, QUIET_CATCH_UP_MS);
+    document.addEventListener('visibilitychange', this.onVisibilityChange);
     socket.connect();
   }
 
@@ -280,6 +296,9 @@ export class RoomClient {
     const socket = this.socket;
     if (!socket) return;
     this.socket = null;
+    clearInterval(this.quietTimer);
+    this.quietTimer = undefined;
+    document.removeEventListener('visibilitychange', this.onVisibilityChange);
     for (const timer of this.timers) clearTimeout(timer);
     this.timers.clear();
     this.resendTimers.clear();
@@ -295,7 +314,11 @@ export class RoomClient {
   /** Try again after the server closed the connection on purpose or refused it. */
   reconnect(): void {
     if (!this.socket || this.socket.active) return;
-    this.update({ connection: 'reconnecting', notice: null, problem: null });
+    this.update({
+      connection: this.everJoined ? 'reconnecting' : 'connecting',
+      notice: null,
+      problem: null,
+    });
     this.socket.connect();
   }
 
@@ -348,8 +371,14 @@ export class RoomClient {
     this.update({ outgoing: this.state.outgoing.filter((o) => o.clientId !== clientId) });
   }
 
-  edit(messageId: string, text: string): Promise<ApiError | null> {
-    return this.change('message:edit', { sessionId: this.sessionId, messageId, text });
+  /**
+   * Changes the words of an own message. `warning` is the author's warning for the new words:
+   * null removes it, left out keeps it (a facilitator's warning stays either way).
+   */
+  edit(messageId: string, text: string, warning?: WarningInput | null): Promise<ApiError | null> {
+    const payload: CommandPayload<'message:edit'> = { sessionId: this.sessionId, messageId, text };
+    if (warning !== undefined) payload.warning = warning;
+    return this.change('message:edit', payload);
   }
 
   remove(messageId: string): Promise<ApiError | null> {
@@ -379,9 +408,10 @@ export class RoomClient {
     return res.ok ? null : res.error;
   }
 
-  async requestSupport(): Promise<ApiError | null> {
+  async requestSupport(): Promise<SupportAnswer> {
     const res = await this.request('support:request', { sessionId: this.sessionId });
-    return res.ok ? null : res.error;
+    // An older server (during a rolling update) does not say; it only ever said "told".
+    return res.ok ? { ok: true, facilitatorsPresent: res.data.facilitatorsPresent !== false } : res;
   }
 
   /** Facilitators: let someone in from the waiting room. */
@@ -394,10 +424,11 @@ export class RoomClient {
     return res.error;
   }
 
-  dismissSupportAlert(memberId: string): void {
-    this.update({
-      supportAlerts: this.state.supportAlerts.filter((a) => a.member.memberId !== memberId),
-    });
+  /** A facilitator has dealt with one request; it goes from this page for good. */
+  dismissSupportAlert(alert: SupportAlert): void {
+    const key = supportAlertKey(alert);
+    this.doneAlerts.add(key);
+    this.update({ supportAlerts: this.state.supportAlerts.filter((a) => supportAlertKey(a) !== key) });
   }
 
   /**
@@ -420,6 +451,33 @@ export class RoomClient {
   /** The session was ended from this page; the 'closed' event confirms it for everyone. */
   markClosed(): void {
     this.update({ closed: true });
+  }
+
+  /** Live requests and those a join reports are the same requests: each is listed once. */
+  private addSupportAlerts(alerts: readonly SupportAlert[]): void {
+    const known = new Set(this.state.supportAlerts.map(supportAlertKey));
+    const added = alerts.filter((alert) => {
+      const key = supportAlertKey(alert);
+      if (known.has(key) || this.doneAlerts.has(key)) return false;
+      known.add(key);
+      return true;
+    });
+    if (added.length === 0) return;
+    this.update({
+      supportAlerts: [...this.state.supportAlerts, ...added].sort((a, b) => a.at.localeCompare(b.at)),
+    });
+  }
+
+  private readonly onVisibilityChange = (): void => {
+    this.quietCatchUp();
+  };
+
+  /** The light, regular check of a quiet room; skipped when the client heard from it lately. */
+  private quietCatchUp(): void {
+    if (document.visibilityState !== 'visible' || !this.joined) return;
+    if (this.joinToken !== 0 || this.catchingUp) return;
+    if (Date.now() - this.lastSyncAt < QUIET_CATCH_UP_MS) return;
+    this.catchUp();
   }
 
   private update(change: Partial<RoomState>): void {
@@ -573,6 +631,7 @@ export class RoomClient {
         }
         this.joined = true;
         this.everJoined = true;
+        this.lastSyncAt = Date.now();
         this.update({ connection: 'connected', notice: null });
         if (this.state.steppedOut) {
           void this.request('room:presence', { sessionId: this.sessionId, state: 'stepped_out' });
@@ -621,10 +680,14 @@ export class RoomClient {
       waiting: data.waiting,
       problem: null,
     });
+    // Facilitators: requests made before they came in, or while their connection was away.
+    // (A server from before this list was added, met during a rolling update, sends none.)
+    this.addSupportAlerts(data.supportRequests ?? []);
     if (!data.admitted) return;
-    // The roster is as it stands now; the events bring the conversation up to date.
-    this.update({ roster: data.roster });
-    this.applyEvents(data.events);
+    // The roster is as it stands now; the events bring the conversation up to date. Someone
+    // whose place in the group ended has no name any more, and is no longer listed.
+    this.update({ roster: data.roster.filter((entry) => entry.member.pseudonym !== '') });
+    this.applyEvents(data.events, data.lastSeq);
   }
 
   private receive(event: RoomEvent): void {
@@ -666,6 +729,7 @@ export class RoomClient {
       if (socket !== this.socket) return;
       this.catchingUp = false;
       if (done) {
+        this.lastSyncAt = Date.now();
         this.drain();
       } else if (this.joined) {
         this.later(JOIN_RETRY_MS, () => {
@@ -697,13 +761,17 @@ export class RoomClient {
         return false;
       }
       const before = this.lastSeq;
-      this.applyEvents(res.data.events);
+      this.applyEvents(res.data.events, res.data.lastSeq);
       if (!res.data.hasMore || this.lastSeq === before) return true;
     }
   }
 
-  /** Applies events in seq order, each only once and never past a gap. */
-  private applyEvents(events: readonly RoomEvent[]): void {
+  /**
+   * Applies events in seq order, each only once. Live events never pass a gap. A page from the
+   * server says up to which number it covers: a number it left out belongs to something erased
+   * since, and will never come.
+   */
+  private applyEvents(events: readonly RoomEvent[], coveredTo?: number): void {
     const sorted = [...events].sort((a, b) => a.seq - b.seq);
     let messages: Message[] | null = null;
     let roster: RosterEntry[] | null = null;
@@ -713,7 +781,7 @@ export class RoomClient {
     const quiet = new Set<string>();
     for (const event of sorted) {
       if (event.seq <= this.lastSeq) continue;
-      if (event.seq > this.lastSeq + 1) break;
+      if (event.seq > this.lastSeq + 1 && coveredTo === undefined) break;
       this.lastSeq = event.seq;
       switch (event.type) {
         case 'message': {
@@ -729,10 +797,17 @@ export class RoomClient {
         case 'presence': {
           roster ??= [...this.state.roster];
           const at = roster.findIndex((e) => e.member.memberId === event.member.memberId);
-          const entry = { member: event.member, state: event.state };
-          if (at === -1) roster.push(entry);
-          else roster[at] = entry;
-          if (event.state !== 'present') quiet.add(event.member.memberId);
+          if (event.member.pseudonym === '') {
+            // Their place in the group ended: they leave the list, and no empty name is shown.
+            if (at !== -1) roster.splice(at, 1);
+          } else if (at === -1) {
+            roster.push({ member: event.member, state: event.state });
+          } else {
+            roster[at] = { member: event.member, state: event.state };
+          }
+          if (event.state !== 'present' || event.member.pseudonym === '') {
+            quiet.add(event.member.memberId);
+          }
           break;
         }
         case 'closed':
@@ -740,6 +815,7 @@ export class RoomClient {
           break;
       }
     }
+    if (coveredTo !== undefined) this.lastSeq = Math.max(this.lastSeq, coveredTo);
     const change: Partial<RoomState> = {};
     if (messages) change.messages = messages;
     if (roster) change.roster = roster;

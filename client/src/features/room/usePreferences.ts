@@ -1,58 +1,71 @@
-import { useCallback, useEffect, useRef, useState } from 'react';
+import { useCallback, useEffect, useState } from 'react';
 import { defaultRoomPreferences, type RoomPreferences } from '@hearth/shared';
 import { api, toApiRequestError } from '../../lib/api.ts';
 
+/** 'failed': they could not be loaded, so they cannot be changed either (see below). */
+export type PreferencesStatus = 'loading' | 'ready' | 'failed';
+
 interface Held {
   groupId: string;
+  attempt: number;
+  status: PreferencesStatus;
   preferences: RoomPreferences;
 }
+
+const notLoaded = 'Your settings have not loaded yet, so nothing was changed. Please try again.';
 
 /**
  * This person's room preferences for a group, kept on the server so they follow them. Until they
  * arrive (or if they cannot), every warned message asks first: the careful default.
+ *
+ * Saving waits until they have loaded: a save sends the whole set, so saving over defaults
+ * would quietly replace the choices this person made before.
  */
 export function useRoomPreferences(groupId: string | null) {
   const [held, setHeld] = useState<Held | null>(null);
-  const saves = useRef(0);
+  const [attempt, setAttempt] = useState(0);
 
   useEffect(() => {
     if (!groupId) return;
     let active = true;
-    const savesBefore = saves.current;
     api.roomPreferences(groupId).then(
       (preferences) => {
-        // A choice made in the meantime is newer than this answer.
-        if (active && saves.current === savesBefore) setHeld({ groupId, preferences });
+        if (active) setHeld({ groupId, attempt, status: 'ready', preferences });
       },
       () => {
-        // The careful default stays; the settings panel can still save choices.
+        if (active) setHeld({ groupId, attempt, status: 'failed', preferences: defaultRoomPreferences });
       },
     );
     return () => {
       active = false;
     };
-  }, [groupId]);
+  }, [groupId, attempt]);
 
-  const preferences =
-    held && held.groupId === groupId ? held.preferences : defaultRoomPreferences;
+  const current = held && held.groupId === groupId && held.attempt === attempt ? held : null;
+  const status: PreferencesStatus = current?.status ?? 'loading';
+  const preferences = current?.preferences ?? defaultRoomPreferences;
+
+  const retry = useCallback(() => {
+    setAttempt((n) => n + 1);
+  }, []);
 
   const save = useCallback(
     async (next: RoomPreferences): Promise<string | null> => {
-      if (!groupId) return 'The room is not ready yet. Please try again in a moment.';
-      const attempt = ++saves.current;
+      if (!groupId || status !== 'ready') return notLoaded;
       const before = preferences;
-      setHeld({ groupId, preferences: next });
+      setHeld({ groupId, attempt, status: 'ready', preferences: next });
       try {
         const saved = await api.saveRoomPreferences(groupId, next);
-        if (attempt === saves.current) setHeld({ groupId, preferences: saved });
+        // A later choice made meanwhile is newer than this answer, and stays.
+        setHeld((now) => (now?.preferences === next ? { ...now, preferences: saved } : now));
         return null;
       } catch (caught) {
-        if (attempt === saves.current) setHeld({ groupId, preferences: before });
+        setHeld((now) => (now?.preferences === next ? { ...now, preferences: before } : now));
         return toApiRequestError(caught).message;
       }
     },
-    [groupId, preferences],
+    [groupId, attempt, status, preferences],
   );
 
-  return { preferences, save };
+  return { preferences, status, save, retry };
 }

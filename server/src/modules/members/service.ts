@@ -37,8 +37,11 @@ export function createMembersService(
      * sockets must reconnect, so rooms are entered again under the new rules. `events` are
      * the rooms' news of their leaving, to broadcast. */
     membershipChanged: (accountId: string, events?: RoomEvent[]) => void;
-    /** Takes a member out of the open rooms they are in, inside the removal's transaction. */
-    leaveRooms: (tx: Db, memberId: string) => Promise<RoomEvent[]>;
+    /**
+     * Takes a member out of the group's open rooms they are in, inside the removal's
+     * transaction. Called before any other lock: room writers lock the room first.
+     */
+    leaveRooms: (tx: Db, groupId: string, memberId: string) => Promise<RoomEvent[]>;
   },
 ) {
   const { db } = store;
@@ -149,13 +152,10 @@ export function createMembersService(
   }
 
   /** Removes a membership and gives its place, if it held one, to the next person waiting. */
-  async function removeMembership(tx: Db, member: MembershipRow): Promise<RoomEvent[]> {
-    // Told while the member still exists, so the news carries who left.
-    const events = await deps.leaveRooms(tx, member.id);
+  async function removeMembership(tx: Db, member: MembershipRow): Promise<void> {
     await lockGroup(tx, member.groupId);
     await tx.delete(memberships).where(eq(memberships.id, member.id));
     await promoteWaitlist(tx, member.groupId);
-    return events;
   }
 
   return {
@@ -206,15 +206,22 @@ export function createMembersService(
     async remove(actor: Actor, groupId: string, memberId: string): Promise<void> {
       await access(actor, groupId, 'member.remove');
       const removed = await store.transaction(async (tx) => {
+        // Rooms first, while the member still exists, so the news carries who left.
+        const events = await deps.leaveRooms(tx, groupId, memberId);
         const member = await findMember(tx, groupId, memberId);
-        return { member, events: await removeMembership(tx, member) };
+        await removeMembership(tx, member);
+        return { member, events };
       });
       deps.membershipChanged(removed.member.accountId, removed.events);
     },
 
     async leave(actor: Actor, groupId: string): Promise<void> {
       const { membership } = await access(actor, groupId, 'group.leave');
-      const events = await store.transaction(async (tx) => removeMembership(tx, membership!));
+      const events = await store.transaction(async (tx) => {
+        const left = await deps.leaveRooms(tx, groupId, membership!.id);
+        await removeMembership(tx, membership!);
+        return left;
+      });
       deps.membershipChanged(actor.accountId, events);
     },
 

@@ -1,10 +1,11 @@
 import type { CommandPayload, Member, Message, RoomEvent, WarningInput } from '@hearth/shared';
 import { WarningInputSchema } from '@hearth/shared';
-import { and, eq, inArray } from 'drizzle-orm';
+import { and, eq } from 'drizzle-orm';
 import type { Db, Store } from '../../db/database.ts';
-import { groups, memberships, messageReactions, messages, roomMembers, sessions } from '../../db/schema.ts';
+import { groups, messageReactions, messages, sessions } from '../../db/schema.ts';
 import { AppError, notFound } from '../../errors.ts';
 import { can, isFacilitatorRole } from '../../policy.ts';
+import { isAttended } from '../rooms/attendance.ts';
 import { appendEvent, lockRoom, renderEvents, roomClosed, type NewRoomEvent } from '../rooms/events.ts';
 import { loadMessages } from './views.ts';
 
@@ -41,19 +42,7 @@ export function createMessagesService(store: Store) {
   /** Participants speak only while a facilitator is present; facilitators always may. */
   async function requireAttended(tx: Db, sessionId: string, author: Member): Promise<void> {
     if (isFacilitatorRole(author.role)) return;
-    const [present] = await tx
-      .select({ memberId: roomMembers.memberId })
-      .from(roomMembers)
-      .innerJoin(memberships, eq(memberships.id, roomMembers.memberId))
-      .where(
-        and(
-          eq(roomMembers.sessionId, sessionId),
-          eq(roomMembers.state, 'present'),
-          inArray(memberships.role, ['lead_facilitator', 'facilitator']),
-        ),
-      )
-      .limit(1);
-    if (!present) throw waitingForFacilitator();
+    if (!(await isAttended(tx, sessionId))) throw waitingForFacilitator();
   }
 
   /** The group's categories: a warning may only name those. */
@@ -169,7 +158,19 @@ export function createMessagesService(store: Store) {
       return change(input.sessionId, async (tx) => {
         await requireAttended(tx, input.sessionId, author);
         const row = await ownLiveMessage(tx, input.sessionId, input.messageId, author);
-        await tx.update(messages).set({ body: input.text, editedAt: new Date() }).where(eq(messages.id, row.id));
+        // A facilitator's warning stays whatever the author sends; absent keeps the author's.
+        const rewarn = input.warning !== undefined && !row.warningByFacilitator;
+        const warning = rewarn && input.warning ? await checkWarning(tx, input.sessionId, input.warning) : null;
+        await tx
+          .update(messages)
+          .set({
+            body: input.text,
+            editedAt: new Date(),
+            ...(rewarn
+              ? { warningCategories: warning ? warning.categories : null, warningNote: warning ? warning.note : null }
+              : {}),
+          })
+          .where(eq(messages.id, row.id));
         return { type: 'message', change: 'edited', messageId: row.id };
       });
     },

@@ -2,13 +2,13 @@ import { isFacilitatorRole } from '../../policy.ts';
 import { publishEvents } from '../../realtime/publish.ts';
 import type { EventRouter } from '../../realtime/router.ts';
 import { channels, type HearthServer, type HearthSocket } from '../../realtime/types.ts';
-import { admittedSeat } from './seat.ts';
+import type { Seats } from './seat.ts';
 import type { PresenceOutcome, RoomsService } from './service.ts';
 
 /** A typing signal is passed on at most this often per socket. */
 const TYPING_INTERVAL_MS = 2000;
 
-export function registerRoomHandlers(router: EventRouter, io: HearthServer, rooms: RoomsService) {
+export function registerRoomHandlers(router: EventRouter, io: HearthServer, rooms: RoomsService, seats: Seats) {
   async function tellFacilitatorsWhoWaits(sessionIds: readonly string[]) {
     for (const sessionId of sessionIds) {
       io.to(channels.facilitators(sessionId)).emit('room:waiting', {
@@ -29,16 +29,23 @@ export function registerRoomHandlers(router: EventRouter, io: HearthServer, room
     await socket.leave(channels.facilitators(sessionId));
   }
 
+  const forget = (socket: HearthSocket) => router.track(rooms.disconnect(socket.id).then(announce));
+
   io.on('connection', (socket) => {
     socket.on('disconnect', () => {
-      if (socket.data.rooms.size === 0) return;
-      router.track(rooms.disconnect(socket.id).then(announce));
+      if (socket.data.enteredRooms) forget(socket);
     });
   });
 
   router.on('room:join', async ({ socket }, { sessionId, afterSeq }) => {
+    socket.data.enteredRooms = true;
     const joined = await rooms.join(socket.data.actor, sessionId, socket.id, afterSeq);
     const { result, seat } = joined;
+    if (socket.disconnected) {
+      // Gone while joining: its disconnect may have run before the connection row existed.
+      forget(socket);
+      return result;
+    }
     socket.data.rooms.set(sessionId, seat);
     if (isFacilitatorRole(seat.member.role)) await socket.join(channels.facilitators(sessionId));
     if (!seat.admitted) {
@@ -60,7 +67,7 @@ export function registerRoomHandlers(router: EventRouter, io: HearthServer, room
   });
 
   router.on('room:catch-up', async ({ socket }, { sessionId, afterSeq }) => {
-    admittedSeat(socket, sessionId);
+    await seats.admitted(socket, sessionId);
     return rooms.catchUp(sessionId, afterSeq);
   });
 
@@ -72,13 +79,13 @@ export function registerRoomHandlers(router: EventRouter, io: HearthServer, room
   });
 
   router.on('room:presence', async ({ socket }, { sessionId, state }) => {
-    const seat = admittedSeat(socket, sessionId);
+    const seat = await seats.admitted(socket, sessionId);
     publishEvents(io, await rooms.stepOut(seat.member, sessionId, state));
     return {};
   });
 
   router.on('room:typing', async ({ socket }, { sessionId }) => {
-    const seat = admittedSeat(socket, sessionId);
+    const seat = await seats.admitted(socket, sessionId);
     const now = Date.now();
     if (now - socket.data.typingAt >= TYPING_INTERVAL_MS) {
       socket.data.typingAt = now;
@@ -88,7 +95,7 @@ export function registerRoomHandlers(router: EventRouter, io: HearthServer, room
   });
 
   router.on('room:admit', async ({ socket }, { sessionId, memberId }) => {
-    const seat = admittedSeat(socket, sessionId);
+    const seat = await seats.admitted(socket, sessionId);
     const { accountId } = await rooms.admit(seat.member, sessionId, memberId);
     io.to(channels.account(accountId)).emit('room:admitted', { sessionId });
     await tellFacilitatorsWhoWaits([sessionId]);

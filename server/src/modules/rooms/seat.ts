@@ -1,13 +1,34 @@
 import { AppError } from '../../errors.ts';
-import type { HearthSocket } from '../../realtime/types.ts';
-import type { RoomSeat } from './service.ts';
+import { channels, type HearthSocket } from '../../realtime/types.ts';
+import type { RoomSeat, RoomsService } from './service.ts';
 
-/** The seat a socket holds in a room it was let into; refuses sockets still waiting or elsewhere. */
-export function admittedSeat(socket: HearthSocket, sessionId: string): RoomSeat {
-  const seat = socket.data.rooms.get(sessionId);
-  if (!seat) throw new AppError('forbidden', 'Please join the room first.');
-  if (!seat.admitted) {
-    throw new AppError('not_admitted', 'A facilitator will let you in soon; until then you can read the brief and the agreements.');
-  }
-  return seat;
+export type Seats = ReturnType<typeof createSeats>;
+
+/**
+ * The seat a socket holds in a room it was let into. Every command checks it against the
+ * database, not only the socket's memory: a person removed, or whose role changed, on another
+ * node while Redis could not carry the news, is refused all the same.
+ */
+export function createSeats(rooms: RoomsService) {
+  return {
+    async admitted(socket: HearthSocket, sessionId: string): Promise<RoomSeat> {
+      const seat = socket.data.rooms.get(sessionId);
+      if (!seat) throw new AppError('forbidden', 'Please join the room first.');
+      if (!seat.admitted) {
+        throw new AppError(
+          'not_admitted',
+          'A facilitator will let you in soon; until then you can read the brief and the agreements.',
+        );
+      }
+      const member = await rooms.activeMember(seat.member.memberId);
+      if (!member) {
+        socket.data.rooms.delete(sessionId);
+        await socket.leave(channels.room(sessionId));
+        await socket.leave(channels.facilitators(sessionId));
+        throw new AppError('forbidden', 'Your place in this group has ended, so this room is closed to you.');
+      }
+      seat.member = member;
+      return seat;
+    },
+  };
 }

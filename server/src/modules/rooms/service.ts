@@ -1,5 +1,13 @@
-import type { CommandResult, Member, PresenceState, RoomEvent, RoomPreferences, RosterEntry } from '@hearth/shared';
-import { and, asc, eq, isNull, lt, ne, sql } from 'drizzle-orm';
+import type {
+  CommandResult,
+  Member,
+  PresenceState,
+  RoomEvent,
+  RoomPreferences,
+  RosterEntry,
+  SupportRequest,
+} from '@hearth/shared';
+import { and, asc, eq, inArray, isNull, lt, ne, sql } from 'drizzle-orm';
 import type { Db, Store } from '../../db/database.ts';
 import { groups, memberships, roomConnections, roomMembers, sessions } from '../../db/schema.ts';
 import { AppError, notFound } from '../../errors.ts';
@@ -27,7 +35,13 @@ export type RoomsService = ReturnType<typeof createRoomsService>;
  */
 export function createRoomsService(
   store: Store,
-  deps: { agreements: AgreementsService; access: GroupGate; nodeId: string },
+  deps: {
+    agreements: AgreementsService;
+    access: GroupGate;
+    nodeId: string;
+    /** Unacknowledged "I need support" requests, shown to facilitators as they enter. */
+    openSupportRequests: (sessionId: string) => Promise<SupportRequest[]>;
+  },
 ) {
   const { db } = store;
 
@@ -166,10 +180,11 @@ export function createRoomsService(
         return { admitted, presence };
       });
       const agreement = await deps.agreements.current(group.id, member.memberId);
-      const [page, people, waiting, events] = await Promise.all([
+      const [page, people, waiting, supportRequests, events] = await Promise.all([
         admitted ? eventsAfter(db, sessionId, afterSeq) : { events: [], hasMore: false, lastSeq: afterSeq },
         admitted ? roster(db, sessionId) : [],
         facilitator ? waitingList(db, sessionId) : [],
+        facilitator ? deps.openSupportRequests(sessionId) : [],
         presence ? renderEvents(db, [presence]) : [],
       ]);
       const result: JoinResult = {
@@ -186,9 +201,19 @@ export function createRoomsService(
         admitted,
         roster: people,
         waiting,
+        supportRequests,
         ...page,
       };
       return { result, seat: { member, admitted } satisfies RoomSeat, events };
+    },
+
+    /** A member as they are now, while their place in the group is active; null otherwise. */
+    async activeMember(memberId: string): Promise<Member | null> {
+      const [row] = await db
+        .select()
+        .from(memberships)
+        .where(and(eq(memberships.id, memberId), eq(memberships.status, 'active')));
+      return row ? toMember(row) : null;
     },
 
     /** Events after a sequence number, for a client that noticed a gap. */
@@ -247,12 +272,19 @@ export function createRoomsService(
      * Takes a member out of every open room they are in, inside the caller's transaction (their
      * place in the group is ending). Returns the events, rendered while the member still exists.
      */
-    async leaveAllIn(tx: Db, memberId: string): Promise<RoomEvent[]> {
+    async leaveAllIn(tx: Db, groupId: string, memberId: string): Promise<RoomEvent[]> {
       const inRooms = await tx
         .select({ sessionId: roomMembers.sessionId })
         .from(roomMembers)
         .innerJoin(sessions, eq(sessions.id, roomMembers.sessionId))
-        .where(and(eq(roomMembers.memberId, memberId), ne(roomMembers.state, 'left'), eq(sessions.status, 'open')))
+        .where(
+          and(
+            eq(sessions.groupId, groupId),
+            eq(roomMembers.memberId, memberId),
+            ne(roomMembers.state, 'left'),
+            eq(sessions.status, 'open'),
+          ),
+        )
         .orderBy(asc(roomMembers.sessionId));
       const rows = [];
       for (const { sessionId } of inRooms) {
@@ -266,9 +298,22 @@ export function createRoomsService(
       return renderEvents(tx, rows);
     },
 
-    /** Keeps this node's connections fresh, and sweeps those of nodes that stopped. */
-    async heartbeat(staleAfterMs: number): Promise<PresenceOutcome> {
-      await db.update(roomConnections).set({ seenAt: new Date() }).where(eq(roomConnections.nodeId, deps.nodeId));
+    /**
+     * Keeps fresh the connections of sockets this node still holds, and sweeps every connection
+     * not kept fresh: those of nodes that stopped, and any this node lost track of.
+     */
+    async heartbeat(staleAfterMs: number, liveSocketIds: readonly string[]): Promise<PresenceOutcome> {
+      for (let at = 0; at < liveSocketIds.length; at += 1000) {
+        await db
+          .update(roomConnections)
+          .set({ seenAt: new Date() })
+          .where(
+            and(
+              eq(roomConnections.nodeId, deps.nodeId),
+              inArray(roomConnections.socketId, liveSocketIds.slice(at, at + 1000)),
+            ),
+          );
+      }
       const gone = await db
         .delete(roomConnections)
         .where(lt(roomConnections.seenAt, new Date(Date.now() - staleAfterMs)))

@@ -3,11 +3,12 @@
  * participant downloads stays small.
  */
 import { useId, useState, type SubmitEvent } from 'react';
-import { limits, type CwCategory, type Member, type Warning, type WarningInput } from '@hearth/shared';
+import type { CwCategory, Member, Warning, WarningInput } from '@hearth/shared';
 import { ConfirmAction } from '../../../components/confirm.tsx';
 import { api, toApiRequestError } from '../../../lib/api.ts';
 import { formatTime } from '../../../lib/format.ts';
-import type { SupportAlert } from '../roomClient.ts';
+import { supportAlertKey, type SupportAlert } from '../roomClient.ts';
+import { WarningFields } from '../WarningPicker.tsx';
 
 export function WaitingRoomList({
   waiting,
@@ -70,7 +71,7 @@ export function SupportAlerts({
   onDismiss,
 }: {
   alerts: readonly SupportAlert[];
-  onDismiss: (memberId: string) => void;
+  onDismiss: (alert: SupportAlert) => void;
 }) {
   const headingId = useId();
   return (
@@ -83,7 +84,7 @@ export function SupportAlerts({
           <p className="hint">Only facilitators see this. Reach out to them privately and gently.</p>
           <ul className="plain-list">
             {alerts.map((alert) => (
-              <li key={alert.member.memberId} className="list-row">
+              <li key={supportAlertKey(alert)} className="list-row">
                 <span>
                   <span className="list-main">{alert.member.pseudonym}</span> asked for support at{' '}
                   <time dateTime={alert.at}>{formatTime(alert.at)}</time>
@@ -92,7 +93,7 @@ export function SupportAlerts({
                   type="button"
                   className="button-secondary button-small"
                   onClick={() => {
-                    onDismiss(alert.member.memberId);
+                    onDismiss(alert);
                   }}
                 >
                   Done<span className="visually-hidden"> with {alert.member.pseudonym}’s request</span>
@@ -160,7 +161,6 @@ export function WarnForm({
   onSave: (warning: WarningInput) => void;
   onCancel: () => void;
 }) {
-  const id = useId();
   const [chosen, setChosen] = useState<readonly string[]>(warning?.categories ?? []);
   const [note, setNote] = useState(warning?.note ?? '');
   const [problem, setProblem] = useState<string | null>(null);
@@ -177,39 +177,16 @@ export function WarnForm({
 
   return (
     <form className="msg-form" onSubmit={submit}>
-      <fieldset>
-        <legend>Content warning</legend>
-        <p className="hint">Everyone in the room sees the change at once, also later arrivals.</p>
-        <div className="cw-choices">
-          {categories.map((category, index) => (
-            <div className="check" key={category.key}>
-              <input
-                id={`${id}-${category.key}`}
-                type="checkbox"
-                checked={chosen.includes(category.key)}
-                disabled={!chosen.includes(category.key) && chosen.length >= limits.cwCategoriesMax}
-                // Opened on purpose; the first choice is where the facilitator starts.
-                autoFocus={index === 0}
-                onChange={(event) => {
-                  const on = event.target.checked;
-                  setChosen((current) =>
-                    on ? [...current, category.key] : current.filter((k) => k !== category.key),
-                  );
-                }}
-              />
-              <label htmlFor={`${id}-${category.key}`}>{category.label}</label>
-            </div>
-          ))}
-        </div>
-      </fieldset>
-      <label htmlFor={`${id}-note`}>Warning note (optional)</label>
-      <input
-        id={`${id}-note`}
-        maxLength={limits.cwNoteMax}
-        value={note}
-        onChange={(event) => {
-          setNote(event.target.value);
+      <WarningFields
+        categories={categories}
+        chosen={chosen}
+        onToggle={(key, on) => {
+          setChosen((current) => (on ? [...current, key] : current.filter((k) => k !== key)));
         }}
+        note={note}
+        onNoteChange={setNote}
+        hint="Everyone in the room sees the change at once, also later arrivals."
+        autoFocusFirst
       />
       {problem && (
         <p className="msg-error" role="alert">
