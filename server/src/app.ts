@@ -36,7 +36,14 @@ import { registerSafetyHandlers } from './modules/safety/handlers.ts';
 import { createSafetyService } from './modules/safety/service.ts';
 import { createSessionLifecycle } from './modules/sessions/lifecycle.ts';
 import { startRoomClock } from './jobs/roomClock.ts';
-import { publishEvents } from './realtime/publish.ts';
+import { deliver, publishEvents } from './realtime/publish.ts';
+import { createFacilitationService } from './modules/facilitation/service.ts';
+import { registerFacilitationHandlers } from './modules/facilitation/handlers.ts';
+import { createCheckOutService } from './modules/facilitation/checkout.ts';
+import { checkOutRoutes } from './modules/facilitation/routes.ts';
+import { loadCrisisMatcher } from './modules/facilitation/crisisPhrases.ts';
+import { createAuditService } from './modules/audit/service.ts';
+import { auditRoutes } from './modules/audit/routes.ts';
 import { clientConfigRoutes } from './http/client-config.ts';
 import { sessionRoutes } from './modules/sessions/routes.ts';
 import { createSessionsService } from './modules/sessions/service.ts';
@@ -148,7 +155,6 @@ export async function buildApp(config: Config, deps: AppDeps = {}) {
       agreements,
       access,
       nodeId: randomUUID(),
-      openSupportRequests: safety.openRequests,
     });
     const seats = createSeats(rooms);
     const members = createMembersService(database, {
@@ -165,7 +171,10 @@ export async function buildApp(config: Config, deps: AppDeps = {}) {
       closed: (event) => publishEvents(realtime.io, [event]),
     });
     const sessions = createSessionsService(database, { access, lifecycle });
-    const messages = createMessagesService(database);
+    const messages = createMessagesService(database, { crisis: loadCrisisMatcher(config.crisisPhrasesFile) });
+    const facilitation = createFacilitationService(database, { rooms, members });
+    const checkOut = createCheckOutService(database, { access });
+    const audit = createAuditService(database.db, { access });
 
     await app.register(fastifyCookie);
     await app.register(authentication, { accounts });
@@ -181,6 +190,7 @@ export async function buildApp(config: Config, deps: AppDeps = {}) {
     const presence = registerRoomHandlers(realtime.router, realtime.io, rooms, seats);
     registerMessageHandlers(realtime.router, realtime.io, messages, seats);
     registerSafetyHandlers(realtime.router, realtime.io, safety, seats);
+    registerFacilitationHandlers(realtime.router, realtime.io, facilitation, seats);
     await app.register(clientConfigRoutes, { clientConfig: { quickExitUrl: config.quickExitUrl } });
 
     await app.register(accountRoutes, {
@@ -200,12 +210,16 @@ export async function buildApp(config: Config, deps: AppDeps = {}) {
     await app.register(inviteRoutes, { invites, config });
     await app.register(sessionRoutes, { sessions });
     await app.register(roomRoutes, { rooms });
+    await app.register(checkOutRoutes, { checkOut });
+    await app.register(auditRoutes, { audit });
     await serveClient(app, config.clientDist);
     await app.ready();
     clock = startRoomClock({
       intervalMs: config.roomClockMs,
       lifecycle,
       rooms,
+      facilitation,
+      deliver: (sessionId, delivery) => deliver(realtime.io, sessionId, delivery),
       liveSocketIds: () => [...realtime.io.of('/').sockets.keys()],
       announce: presence.announce,
       log: app.log,
@@ -214,7 +228,21 @@ export async function buildApp(config: Config, deps: AppDeps = {}) {
     return {
       app,
       io: realtime.io,
-      services: { accounts, groups, members, agreements, invites, sessions, lifecycle, rooms, messages, safety },
+      services: {
+        accounts,
+        groups,
+        members,
+        agreements,
+        invites,
+        sessions,
+        lifecycle,
+        rooms,
+        messages,
+        safety,
+        facilitation,
+        checkOut,
+        audit,
+      },
       database,
     };
   } catch (error) {

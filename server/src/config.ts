@@ -85,6 +85,7 @@ const EnvSchema = z.object({
   CLIENT_DIST: z.preprocess(emptyAsUnset, z.string().min(1).default(defaultClientDist)),
   QUICK_EXIT_URL: urlWithProtocols(['https:', 'http:'], 'https://www.bbc.co.uk/weather'),
   ROOM_CLOCK_MS: wholeNumber('milliseconds', 100, 60_000, 2000),
+  CRISIS_PHRASES_FILE: z.preprocess(emptyAsUnset, z.string().min(1).optional()),
 });
 
 export type Config = {
@@ -106,6 +107,8 @@ export type Config = {
   quickExitUrl: string;
   /** How often each node looks for rooms due to open or close, and for lost connections. */
   roomClockMs: number;
+  /** A deployment's own crisis phrase list (one per line), instead of the curated default. */
+  crisisPhrasesFile: string | undefined;
 };
 
 export class ConfigError extends Error {
@@ -142,5 +145,6 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     secureCookies: publicUrl?.startsWith('https:') ?? false,
     quickExitUrl: e.QUICK_EXIT_URL ?? defaultQuickExitUrl,
     roomClockMs: e.ROOM_CLOCK_MS,
+    crisisPhrasesFile: e.CRISIS_PHRASES_FILE ? path.resolve(e.CRISIS_PHRASES_FILE) : undefined,
   };
 }

@@ -29,6 +29,16 @@ const expected: Record<Action, Row> = {
   'message.send': [false, true, true, true, false],
   'room.admit': [false, true, true, false, false],
   'message.warn': [false, true, true, false, false],
+  'room.control': [false, true, true, false, false],
+  'person.moderate': [false, true, true, false, false],
+  'message.moderate': [false, true, true, false, false],
+  'room.console': [false, true, true, false, false],
+  'checkin.answer': [false, false, false, true, false],
+  'checkout.submit': [false, false, false, true, false],
+  'checkout.view': [true, true, true, false, false],
+  'audit.view': [true, false, false, false, false],
+  'ban.list': [true, false, false, false, false],
+  'ban.lift': [true, false, false, false, false],
 };
 const roles: Role[] = ['organiser', 'lead_facilitator', 'facilitator', 'participant', 'applicant'];
 

@@ -40,6 +40,20 @@ export const policy = {
   'room.admit': facilitators,
   /** Add or change a content warning on anyone's message. */
   'message.warn': facilitators,
+  /** Announcements, grounding pause, slow mode, lock, check-in rounds. */
+  'room.control': facilitators,
+  /** Mute, remove from the session, ban from the group. */
+  'person.moderate': facilitators,
+  /** Hide or delete anyone's message, or all of one person's. */
+  'message.moderate': facilitators,
+  /** The console: support requests, alerts, reports, check-in answers, side conversations. */
+  'room.console': facilitators,
+  'checkin.answer': ['participant'],
+  'checkout.submit': ['participant'],
+  'checkout.view': ['organiser', ...facilitators],
+  'audit.view': ['organiser'],
+  'ban.list': ['organiser'],
+  'ban.lift': ['organiser'],
 } as const satisfies Record<string, readonly Role[]>;
 
 export type Action = keyof typeof policy;
@@ -60,7 +74,10 @@ export function rolesOf(
 ): Role[] {
   const roles: Role[] = [];
   if (actor.isOrganiser) roles.push('organiser');
-  if (membership) roles.push(membership.status === 'active' ? membership.role : 'applicant');
+  // A banned member holds no role at all: the group is closed to them.
+  if (membership && membership.status !== 'banned') {
+    roles.push(membership.status === 'active' ? membership.role : 'applicant');
+  }
   return roles;
 }
 

@@ -12,7 +12,7 @@ export const facilitatorRoles = ['lead_facilitator', 'facilitator'] as const;
 export const FacilitatorRoleSchema = z.enum(facilitatorRoles);
 
 /** Where a person stands in a group: in it, waiting for approval, or waiting for a place. */
-export const membershipStatuses = ['active', 'pending', 'waitlisted'] as const;
+export const membershipStatuses = ['active', 'pending', 'waitlisted', 'banned'] as const;
 export const MembershipStatusSchema = z.enum(membershipStatuses);
 export type MembershipStatus = z.infer<typeof MembershipStatusSchema>;
 

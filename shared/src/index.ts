@@ -7,4 +7,7 @@ export * from './sessions.ts';
 export * from './scheduling.ts';
 export * from './agreements.ts';
 export * from './contentWarnings.ts';
+export * from './people.ts';
 export * from './room.ts';
+export * from './facilitation.ts';
+export * from './crisis.ts';

@@ -22,6 +22,12 @@ export const limits = {
   cwNoteMax: 140,
   /** How many categories one content warning names at most. */
   cwCategoriesMax: 5,
+  checkInWordMax: 24,
+  reasonMax: 500,
+  pauseSecondsMin: 30,
+  pauseSecondsMax: 900,
+  slowModeSecondsMax: 300,
+  muteMinutesMax: 120,
   /** How many missed messages one join or catch-up answer carries at most. */
   catchUpPageSize: 500,
 } as const;

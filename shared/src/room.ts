@@ -1,6 +1,17 @@
 import { z } from 'zod';
 import { ApiErrorSchema } from './errors.ts';
-import { CrisisResourceSchema, GroupRoleSchema } from './groups.ts';
+import { CrisisResourceSchema } from './groups.ts';
+import {
+  CheckInColourSchema,
+  CheckInWordSchema,
+  ConsoleStateSchema,
+  ReasonSchema,
+  ReportOutcomeSchema,
+  RoomControlsSchema,
+  RoomNoticeSchema,
+  SideMessageSchema,
+} from './facilitation.ts';
+import { MemberSchema } from './people.ts';
 import { CwCategorySchema } from './contentWarnings.ts';
 import { limits } from './limits.ts';
 
@@ -15,12 +26,6 @@ export const confidentialityReminder =
   'What people share here stays here. Please do not copy, screenshot or repeat what you read, ' +
   'and share only what feels right for you.';
 
-export const MemberSchema = z.object({
-  memberId: z.uuid(),
-  pseudonym: z.string(),
-  role: GroupRoleSchema,
-});
-export type Member = z.infer<typeof MemberSchema>;
 
 /** How someone is in the room, as everyone in it sees. */
 export const presenceStates = ['present', 'stepped_out', 'left'] as const;
@@ -73,8 +78,12 @@ export const MessageSchema = z.object({
   seq: z.number().int().min(1),
   clientId: z.uuid(),
   author: MemberSchema,
-  /** Empty once deleted. */
+  /** An announcement is a facilitator's message to the whole room, shown apart. */
+  kind: z.enum(['message', 'announcement']),
+  /** Empty once deleted; for participants, also while a facilitator has hidden it. */
   text: z.string(),
+  /** A facilitator hid it from the room; facilitators still see its text. */
+  hidden: z.boolean(),
   createdAt: z.iso.datetime(),
   editedAt: z.iso.datetime().nullable(),
   deleted: z.boolean(),
@@ -84,10 +93,6 @@ export const MessageSchema = z.object({
   reactions: z.partialRecord(ReactionSchema, z.array(z.uuid())),
 });
 export type Message = z.infer<typeof MessageSchema>;
-
-/** "I need support", as facilitators see it until one of them acknowledges it. */
-export const SupportRequestSchema = z.object({ sessionId: z.uuid(), member: MemberSchema, at: z.iso.datetime() });
-export type SupportRequest = z.infer<typeof SupportRequestSchema>;
 
 const EventBase = { sessionId: z.uuid(), seq: z.number().int().min(1), at: z.iso.datetime() };
 
@@ -99,11 +104,13 @@ export const RoomEventSchema = z.discriminatedUnion('type', [
   z.object({
     ...EventBase,
     type: z.literal('message'),
-    change: z.enum(['posted', 'edited', 'deleted', 'warned', 'reacted']),
+    change: z.enum(['posted', 'edited', 'deleted', 'warned', 'reacted', 'hidden', 'unhidden']),
     message: MessageSchema,
   }),
   /** Someone whose place in the group ended reads as left, with an empty pseudonym. */
   z.object({ ...EventBase, type: z.literal('presence'), member: MemberSchema, state: PresenceStateSchema }),
+  /** The room's controls changed: a pause, slow mode, the lock, a check-in round. */
+  z.object({ ...EventBase, type: z.literal('controls'), controls: RoomControlsSchema }),
   z.object({ ...EventBase, type: z.literal('closed') }),
 ]);
 export type RoomEvent = z.infer<typeof RoomEventSchema>;
@@ -155,10 +162,13 @@ export const clientCommands = {
        */
       admitted: z.boolean(),
       roster: z.array(RosterEntrySchema),
-      /** Facilitators only: who is in the waiting room. */
-      waiting: z.array(MemberSchema),
-      /** Facilitators only: support requests of this session nobody has acknowledged yet. */
-      supportRequests: z.array(SupportRequestSchema),
+      controls: RoomControlsSchema,
+      /** While this person is muted: until when. */
+      mutedUntil: z.iso.datetime().nullable(),
+      /** This person's answer to the open check-in round, if they gave one. */
+      checkInAnswer: z.object({ checkInId: z.uuid(), colour: CheckInColourSchema, word: z.string() }).nullable(),
+      /** A participant's private thread with the facilitators; facilitators read theirs in `staff:state`. */
+      sideMessages: z.array(SideMessageSchema),
       ...EventPage,
     }),
   },
@@ -236,6 +246,119 @@ export const clientCommands = {
     }),
     result: z.object({}),
   },
+  /** Facilitators: the console's shared state (waiting room, signals, alerts, reports, answers). */
+  'staff:state': {
+    payload: z.object(SessionRef),
+    result: ConsoleStateSchema,
+  },
+  'room:admit-all': {
+    payload: z.object(SessionRef),
+    result: z.object({ admitted: z.number().int() }),
+  },
+  /** A facilitator's message to the whole room, shown apart from the conversation. */
+  'room:announce': {
+    payload: z.object({ ...SessionRef, clientId: z.uuid(), text: MessageTextSchema }),
+    result: z.object({ id: z.uuid(), seq: z.number().int().min(1), createdAt: z.iso.datetime() }),
+  },
+  /** A grounding pause: nobody can post, everyone sees a calm prompt, until it ends. */
+  'room:pause': {
+    payload: z.object({
+      ...SessionRef,
+      seconds: z.number().int().min(limits.pauseSecondsMin).max(limits.pauseSecondsMax),
+    }),
+    result: ConfirmedChange,
+  },
+  'room:resume': {
+    payload: z.object(SessionRef),
+    result: ConfirmedChange,
+  },
+  'room:slow-mode': {
+    payload: z.object({ ...SessionRef, seconds: z.number().int().min(0).max(limits.slowModeSecondsMax) }),
+    result: ConfirmedChange,
+  },
+  'room:lock': {
+    payload: z.object({ ...SessionRef, locked: z.boolean() }),
+    result: ConfirmedChange,
+  },
+  'checkin:open': {
+    payload: z.object(SessionRef),
+    result: ConfirmedChange,
+  },
+  'checkin:close': {
+    payload: z.object(SessionRef),
+    result: ConfirmedChange,
+  },
+  /** A participant's answer to the open round: only facilitators see it. */
+  'checkin:answer': {
+    payload: z.object({ ...SessionRef, checkInId: z.uuid(), colour: CheckInColourSchema, word: CheckInWordSchema }),
+    result: z.object({}),
+  },
+  'member:mute': {
+    payload: z.object({
+      ...SessionRef,
+      memberId: z.uuid(),
+      minutes: z.number().int().min(1).max(limits.muteMinutesMax),
+      reason: ReasonSchema,
+    }),
+    result: z.object({ until: z.iso.datetime() }),
+  },
+  'member:unmute': {
+    payload: z.object({ ...SessionRef, memberId: z.uuid() }),
+    result: z.object({}),
+  },
+  /** Out of this session's room; they may come to the group's next session. */
+  'member:remove': {
+    payload: z.object({ ...SessionRef, memberId: z.uuid(), reason: ReasonSchema }),
+    result: z.object({}),
+  },
+  /** Out of the group until an organiser lifts it. A reason is required. */
+  'member:ban': {
+    payload: z.object({
+      ...SessionRef,
+      memberId: z.uuid(),
+      reason: z.string().trim().min(1, 'Please give a reason.').max(limits.reasonMax),
+    }),
+    result: z.object({}),
+  },
+  'message:hide': {
+    payload: z.object({ ...SessionRef, messageId: z.uuid(), hidden: z.boolean(), reason: ReasonSchema }),
+    result: ConfirmedChange,
+  },
+  /** A facilitator deletes someone's message: its text is gone for everyone. */
+  'message:remove': {
+    payload: z.object({ ...SessionRef, messageId: z.uuid(), reason: ReasonSchema }),
+    result: ConfirmedChange,
+  },
+  /** Removes all of one person's messages from this session. */
+  'member:clear-messages': {
+    payload: z.object({ ...SessionRef, memberId: z.uuid(), reason: ReasonSchema }),
+    result: z.object({ removed: z.number().int() }),
+  },
+  'report:resolve': {
+    payload: z.object({
+      ...SessionRef,
+      reportId: z.uuid(),
+      outcome: ReportOutcomeSchema,
+      note: ReasonSchema,
+    }),
+    result: z.object({}),
+  },
+  'support:acknowledge': {
+    payload: z.object({ ...SessionRef, requestId: z.uuid() }),
+    result: z.object({}),
+  },
+  'alert:acknowledge': {
+    payload: z.object({ ...SessionRef, alertId: z.uuid() }),
+    result: z.object({}),
+  },
+  /**
+   * The private thread between the facilitators and one participant. A participant writes to
+   * theirs (participantId null); a facilitator names the participant.
+   */
+  'side:send': {
+    payload: z.object({ ...SessionRef, participantId: z.uuid().nullable(), clientId: z.uuid(), text: MessageTextSchema }),
+    result: z.object({ id: z.uuid() }),
+  },
   /** "I need support": a discreet signal only the room's facilitators see. */
   'support:request': {
     payload: z.object(SessionRef),
@@ -251,10 +374,12 @@ export const serverEvents = {
   'room:typing': z.object({ sessionId: z.uuid(), memberId: z.uuid() }),
   /** To the person admitted from the waiting room: join again to enter. */
   'room:admitted': z.object({ sessionId: z.uuid() }),
-  /** To facilitators: who is in the waiting room now. */
-  'room:waiting': z.object({ sessionId: z.uuid(), waiting: z.array(MemberSchema) }),
-  /** To facilitators: someone asked for support. */
-  'support:requested': SupportRequestSchema,
+  /** To one person: what a facilitator did that concerns them, in plain words. */
+  'room:notice': RoomNoticeSchema,
+  /** To facilitators: the console's state changed; ask `staff:state` when `version` is newer. */
+  'staff:changed': z.object({ sessionId: z.uuid(), version: z.number().int() }),
+  /** To facilitators and the participant concerned: a message in a side conversation. */
+  'side:message': SideMessageSchema,
   /** A command sent without an acknowledgement callback failed; this says why. */
   'command:rejected': z.object({ event: z.string(), error: ApiErrorSchema }),
 } as const;

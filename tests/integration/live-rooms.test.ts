@@ -369,7 +369,7 @@ describe.each(modes)('live rooms, $name mode', (mode) => {
     it('holds participants in the waiting room until a facilitator lets them in', async () => {
       const { groupId, sessionId, facilitator, people } = await openRoom(1, { waitingRoom: true });
       const socket = await socketOf(people[0]!.client, other);
-      const waitingSeen = collect(facilitator, 'room:waiting');
+      const staffNews = collect(facilitator, 'staff:changed');
       const admitted = collect(socket, 'room:admitted');
       const heard = collectEvents(socket);
       const waiting = await enter(socket, sessionId);
@@ -388,9 +388,10 @@ describe.each(modes)('live rooms, $name mode', (mode) => {
         ok: false,
         error: { code: 'not_admitted' },
       });
-      await waitingSeen.waitFor(1);
+      await staffNews.waitFor(1);
       const memberId = waiting.me.memberId;
-      expect(waitingSeen.received.at(-1)!.waiting.map((m) => m.memberId)).toEqual([memberId]);
+      const console = unwrap(await command(facilitator, 'staff:state', { sessionId }));
+      expect(console.waiting.map((m) => m.memberId)).toEqual([memberId]);
 
       // Participants cannot let anyone in.
       const someone = await inviteParticipant(organiser, groupId);
@@ -455,15 +456,19 @@ describe.each(modes)('live rooms, $name mode', (mode) => {
       const me = (await enter(asking, sessionId)).me;
       const bystander = await socketOf(people[1]!.client);
       await enter(bystander, sessionId);
-      const heardByFacilitator = collect(facilitator, 'support:requested');
-      const heardByBystander = collect(bystander, 'support:requested');
+      const heardByFacilitator = collect(facilitator, 'staff:changed');
+      const heardByBystander = collect(bystander, 'staff:changed');
       const bystanderEvents = collectEvents(bystander);
       unwrap(await command(asking, 'support:request', { sessionId }));
       await heardByFacilitator.waitFor(1);
-      expect(heardByFacilitator.received[0]).toMatchObject({ sessionId, member: { memberId: me.memberId } });
+      const console = unwrap(await command(facilitator, 'staff:state', { sessionId }));
+      expect(console.supportRequests).toEqual([
+        { id: expect.any(String), sessionId, member: me, at: expect.any(String) },
+      ]);
       await new Promise((resolve) => setTimeout(resolve, 200));
       expect(heardByBystander.received).toEqual([]);
       expect(bystanderEvents.received).toEqual([]);
+      expect(await command(bystander, 'staff:state', { sessionId })).toMatchObject({ ok: false, error: { code: 'forbidden' } });
 
       const reported = unwrap(await send(facilitator, sessionId, 'Something to report.'));
       const note = 'This reminded me of something painful.';
@@ -515,11 +520,10 @@ describe.each(modes)('live rooms, $name mode', (mode) => {
       const me = (await enter(socket, sessionId)).me;
       expect(unwrap(await command(socket, 'support:request', { sessionId }))).toEqual({ facilitatorsPresent: false });
       const facilitator = await socketOf(organiser, other);
-      const joined = await enter(facilitator, sessionId);
-      expect(joined.supportRequests).toEqual([{ sessionId, member: me, at: expect.any(String) }]);
+      await enter(facilitator, sessionId);
+      const console = unwrap(await command(facilitator, 'staff:state', { sessionId }));
+      expect(console.supportRequests).toEqual([{ id: expect.any(String), sessionId, member: me, at: expect.any(String) }]);
       expect(unwrap(await command(socket, 'support:request', { sessionId }))).toEqual({ facilitatorsPresent: true });
-      // Participants never see the list.
-      expect((await enter(socket, sessionId)).supportRequests).toEqual([]);
     });
 
     it('refuses reports of deleted messages, and support and reports once the room is closed', async () => {

@@ -3,6 +3,9 @@ import {
   AgreementAcceptanceListSchema,
   AgreementSchema,
   ApiErrorSchema,
+  AuditListSchema,
+  BanListSchema,
+  CheckOutSummarySchema,
   ChangeRoleRequestSchema,
   ClientConfigSchema,
   GroupDetailSchema,
@@ -23,7 +26,9 @@ import {
   UpcomingSessionListSchema,
   type AcceptAgreementRequest,
   type AssignFacilitatorRequest,
+  type AuditAction,
   type ChangePasswordRequest,
+  type CheckOutRequest,
   type CreateGroupRequest,
   type CreateInviteRequest,
   type CreateSessionRequest,
@@ -37,9 +42,22 @@ import {
   type UpdateAccountRequest,
   type UpdateGroupRequest,
   type UpdateSessionRequest,
+  AuditQuerySchema,
 } from '@hearth/shared';
 
 export type ChangeRoleRequest = z.infer<typeof ChangeRoleRequestSchema>;
+
+/** Which audit entries to list: one kind of action, one session, and those before an entry. */
+export type AuditFilter = Partial<z.input<typeof AuditQuerySchema>> & { action?: AuditAction };
+
+function auditQuery(filter: AuditFilter): string {
+  const params = new URLSearchParams();
+  for (const [key, value] of Object.entries(filter)) {
+    if (value !== undefined && value !== '') params.set(key, String(value));
+  }
+  const query = params.toString();
+  return query ? `?${query}` : '';
+}
 
 export class ApiRequestError extends Error {
   readonly code: ErrorCode;
@@ -229,6 +247,20 @@ export const api = {
     get(`${groupPath(groupId)}/room-preferences`, RoomPreferencesSchema),
   saveRoomPreferences: (groupId: string, body: RoomPreferences) =>
     put(`${groupPath(groupId)}/room-preferences`, body, RoomPreferencesSchema),
+
+  /** After a session: an anonymous check-out (a colour and a word); nothing links it to the person. */
+  checkOut: (sessionId: string, body: CheckOutRequest) =>
+    send('POST', `${sessionPath(sessionId)}/check-out`, body),
+  /** Facilitators and organisers: a session's check-out totals, never individual answers. */
+  checkOutSummary: (sessionId: string) =>
+    get(`${sessionPath(sessionId)}/check-out`, CheckOutSummarySchema),
+
+  /** Organisers: the group's audit log, newest first. */
+  audit: (groupId: string, filter: AuditFilter = {}) =>
+    get(`${groupPath(groupId)}/audit${auditQuery(filter)}`, AuditListSchema),
+  bans: (groupId: string) => get(`${groupPath(groupId)}/bans`, BanListSchema),
+  liftBan: (groupId: string, memberId: string) =>
+    send('POST', `${groupPath(groupId)}/bans/${encodeURIComponent(memberId)}/lift`, {}),
 
   createInvite: (groupId: string, body: CreateInviteRequest = {}) =>
     post(`${groupPath(groupId)}/invites`, body, InviteSchema),

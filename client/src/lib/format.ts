@@ -62,6 +62,7 @@ const statusWords: Record<MembershipStatus, string> = {
   active: 'Member',
   pending: 'Waiting for approval',
   waitlisted: 'On the waitlist',
+  banned: 'No longer able to join',
 };
 
 export function membershipInWords(status: MembershipStatus): string {

@@ -1,4 +1,4 @@
-import { useId, useRef, useState, type SubmitEvent } from 'react';
+import { lazy, Suspense, useId, useRef, useState, type SubmitEvent } from 'react';
 import {
   type Agreement,
   type CrisisResource,
@@ -25,6 +25,11 @@ import { Link, navigate } from '../lib/router.tsx';
 import { useAsync } from '../lib/useAsync.ts';
 import { useSessionClock } from '../lib/useSessionClock.ts';
 import { useSubmit } from '../lib/useSubmit.ts';
+
+/** Ended sessions and their check-out totals: only for those who lead the group, so loaded apart. */
+const RecentSessions = lazy(() =>
+  import('../features/room/facilitator/FacilitatorTools.tsx').then((module) => ({ default: module.RecentSessions })),
+);
 
 interface GroupData {
   group: GroupDetail;
@@ -83,7 +88,7 @@ export function GroupPage({ groupId, me }: { groupId: string; me: Me }) {
 
   const { group, sessions } = data.state.data;
   const isMember = group.myRole !== null;
-  const isActive = isMember && group.myStatus !== 'pending' && group.myStatus !== 'waitlisted';
+  const isActive = isMember && (group.myStatus === 'active' || group.myStatus === null);
   const isFacilitator = isActive && isFacilitatorRole(group.myRole);
   const canLead = isFacilitator || me.isOrganiser;
   const accepted = agreementAccepted(group.agreement);
@@ -158,6 +163,12 @@ export function GroupPage({ groupId, me }: { groupId: string; me: Me }) {
         />
       )}
 
+      {canLead && sessions?.some((s) => s.status === 'closed') && (
+        <Suspense fallback={null}>
+          <RecentSessions sessions={sessions} />
+        </Suspense>
+      )}
+
       {canLead && (
         <>
           <StartSessionForm groupId={group.id} canEnter={canEnter} onStarted={addSession} />
@@ -180,6 +191,16 @@ function MembershipNotice({ group }: { group: GroupDetail }) {
           <strong>Waiting for approval.</strong> Your request to join has reached the group’s
           facilitators. Once one of them approves it, you can join the sessions. There is nothing
           more you need to do.
+        </p>
+      </div>
+    );
+  }
+  if (group.myStatus === 'banned') {
+    return (
+      <div className="notice">
+        <p>
+          You can no longer join this group’s sessions. Any support services the group lists stay
+          on this page for you.
         </p>
       </div>
     );

@@ -79,7 +79,9 @@ export const memberships = pgTable(
       .references(() => accounts.id, { onDelete: 'cascade' }),
     role: text('role', { enum: ['lead_facilitator', 'facilitator', 'participant'] }).notNull(),
     pseudonym: text('pseudonym').notNull(),
-    status: text('status', { enum: ['active', 'pending', 'waitlisted'] }).notNull().default('active'),
+    status: text('status', { enum: ['active', 'pending', 'waitlisted', 'banned'] }).notNull().default('active'),
+    /** Why the member was banned from the group, while they are. */
+    banReason: text('ban_reason'),
     /** When the status last changed: the waitlist is served in this order. */
     statusSince: timestamp('status_since', { withTimezone: true }).notNull().defaultNow(),
     /** The person's own choices for rooms (content warnings, typing indicators). */
@@ -191,6 +193,13 @@ export const sessions = pgTable(
     lastSeq: integer('last_seq').notNull().default(0),
     openedAt: timestamp('opened_at', { withTimezone: true }),
     closedAt: timestamp('closed_at', { withTimezone: true }),
+    /** A grounding pause lasts until then; nobody posts meanwhile. */
+    pausedUntil: timestamp('paused_until', { withTimezone: true }),
+    slowModeSeconds: integer('slow_mode_seconds').notNull().default(0),
+    /** No new entries while locked. */
+    locked: boolean('locked').notNull().default(false),
+    /** The facilitators' console version: bumped with every change they share. */
+    staffSeq: integer('staff_seq').notNull().default(0),
     createdAt: createdAt(),
   },
   (t) => [
@@ -216,6 +225,9 @@ export const messages = pgTable(
     seq: integer('seq').notNull(),
     /** Emptied when the message is deleted: the text is gone, not flagged. */
     body: text('body').notNull(),
+    kind: text('kind', { enum: ['message', 'announcement'] }).notNull().default('message'),
+    /** A facilitator hid it from the room; facilitators still see it. */
+    hiddenAt: timestamp('hidden_at', { withTimezone: true }),
     replyToId: uuid('reply_to_id').references((): AnyPgColumn => messages.id, { onDelete: 'set null' }),
     /** Content-warning category keys; null when the message carries no warning. */
     warningCategories: jsonb('warning_categories').$type<string[]>(),
@@ -258,8 +270,8 @@ export const roomEvents = pgTable(
       .notNull()
       .references(() => sessions.id, { onDelete: 'cascade' }),
     seq: integer('seq').notNull(),
-    type: text('type', { enum: ['message', 'presence', 'closed'] }).notNull(),
-    change: text('change', { enum: ['posted', 'edited', 'deleted', 'warned', 'reacted'] }),
+    type: text('type', { enum: ['message', 'presence', 'controls', 'closed'] }).notNull(),
+    change: text('change', { enum: ['posted', 'edited', 'deleted', 'warned', 'reacted', 'hidden', 'unhidden'] }),
     messageId: uuid('message_id'),
     memberId: uuid('member_id'),
     state: text('state', { enum: ['present', 'stepped_out', 'left'] }),
@@ -281,6 +293,10 @@ export const roomMembers = pgTable(
     state: text('state', { enum: ['present', 'stepped_out', 'left'] }).notNull().default('left'),
     admittedAt: timestamp('admitted_at', { withTimezone: true }),
     admittedBy: uuid('admitted_by').references(() => memberships.id, { onDelete: 'set null' }),
+    /** Removed from this session's room by a facilitator: no way back in for this session. */
+    removedAt: timestamp('removed_at', { withTimezone: true }),
+    /** Muted until then; cleared by the room clock, which tells the person. */
+    mutedUntil: timestamp('muted_until', { withTimezone: true }),
     updatedAt: timestamp('updated_at', { withTimezone: true }).notNull().defaultNow(),
   },
   (t) => [primaryKey({ columns: [t.sessionId, t.memberId] })],
@@ -327,8 +343,12 @@ export const reports = pgTable(
       .references(() => memberships.id, { onDelete: 'cascade' }),
     reason: text('reason').notNull(),
     note: text('note').notNull().default(''),
+    /** The reported words as they were, so a deletion cannot hide them; emptied on resolution. */
+    reportedText: text('reported_text').notNull().default(''),
     createdAt: createdAt(),
     resolvedAt: timestamp('resolved_at', { withTimezone: true }),
+    resolvedBy: uuid('resolved_by').references(() => memberships.id, { onDelete: 'set null' }),
+    outcome: text('outcome', { enum: ['action_taken', 'dismissed'] }),
   },
   (t) => [uniqueIndex('reports_message_reporter_key').on(t.messageId, t.reporterId)],
 );
@@ -349,4 +369,133 @@ export const supportSignals = pgTable(
     acknowledgedBy: uuid('acknowledged_by').references(() => memberships.id, { onDelete: 'set null' }),
   },
   (t) => [index('support_signals_session_idx').on(t.sessionId)],
+);
+
+/** A message that matched crisis language: facilitators are alerted until one acknowledges it. */
+export const alerts = pgTable(
+  'alerts',
+  {
+    id: id(),
+    sessionId: uuid('session_id')
+      .notNull()
+      .references(() => sessions.id, { onDelete: 'cascade' }),
+    messageId: uuid('message_id')
+      .notNull()
+      .references(() => messages.id, { onDelete: 'cascade' }),
+    memberId: uuid('member_id')
+      .notNull()
+      .references(() => memberships.id, { onDelete: 'cascade' }),
+    kind: text('kind', { enum: ['crisis_language'] }).notNull(),
+    createdAt: createdAt(),
+    acknowledgedAt: timestamp('acknowledged_at', { withTimezone: true }),
+    acknowledgedBy: uuid('acknowledged_by').references(() => memberships.id, { onDelete: 'set null' }),
+  },
+  (t) => [index('alerts_session_idx').on(t.sessionId)],
+);
+
+export const checkIns = pgTable(
+  'check_ins',
+  {
+    id: id(),
+    sessionId: uuid('session_id')
+      .notNull()
+      .references(() => sessions.id, { onDelete: 'cascade' }),
+    openedBy: uuid('opened_by').references(() => memberships.id, { onDelete: 'set null' }),
+    openedAt: timestamp('opened_at', { withTimezone: true }).notNull().defaultNow(),
+    closedAt: timestamp('closed_at', { withTimezone: true }),
+  },
+  (t) => [index('check_ins_session_idx').on(t.sessionId)],
+);
+
+/** Facilitators see these; the participant sees only their own. */
+export const checkInAnswers = pgTable(
+  'check_in_answers',
+  {
+    checkInId: uuid('check_in_id')
+      .notNull()
+      .references(() => checkIns.id, { onDelete: 'cascade' }),
+    memberId: uuid('member_id')
+      .notNull()
+      .references(() => memberships.id, { onDelete: 'cascade' }),
+    colour: text('colour', { enum: ['green', 'amber', 'red'] }).notNull(),
+    word: text('word').notNull().default(''),
+    answeredAt: timestamp('answered_at', { withTimezone: true }).notNull().defaultNow(),
+  },
+  (t) => [primaryKey({ columns: [t.checkInId, t.memberId] })],
+);
+
+/** The private thread between a room's facilitators and one participant. */
+export const sideMessages = pgTable(
+  'side_messages',
+  {
+    id: id(),
+    sessionId: uuid('session_id')
+      .notNull()
+      .references(() => sessions.id, { onDelete: 'cascade' }),
+    participantId: uuid('participant_id')
+      .notNull()
+      .references(() => memberships.id, { onDelete: 'cascade' }),
+    authorId: uuid('author_id')
+      .notNull()
+      .references(() => memberships.id, { onDelete: 'cascade' }),
+    clientId: uuid('client_id').notNull(),
+    body: text('body').notNull(),
+    createdAt: createdAt(),
+  },
+  (t) => [
+    index('side_messages_session_idx').on(t.sessionId, t.participantId),
+    uniqueIndex('side_messages_author_client_key').on(t.sessionId, t.authorId, t.clientId),
+  ],
+);
+
+/** Anonymous check-outs: deliberately no member, so an answer cannot be traced to a person. */
+export const checkOuts = pgTable(
+  'check_outs',
+  {
+    id: id(),
+    sessionId: uuid('session_id')
+      .notNull()
+      .references(() => sessions.id, { onDelete: 'cascade' }),
+    colour: text('colour', { enum: ['green', 'amber', 'red'] }).notNull(),
+    word: text('word').notNull().default(''),
+  },
+  (t) => [index('check_outs_session_idx').on(t.sessionId)],
+);
+
+/** Who has checked out of a session, kept apart from the answers, only to allow one each. */
+export const checkOutSubmissions = pgTable(
+  'check_out_submissions',
+  {
+    sessionId: uuid('session_id')
+      .notNull()
+      .references(() => sessions.id, { onDelete: 'cascade' }),
+    memberId: uuid('member_id')
+      .notNull()
+      .references(() => memberships.id, { onDelete: 'cascade' }),
+  },
+  (t) => [primaryKey({ columns: [t.sessionId, t.memberId] })],
+);
+
+/**
+ * Every facilitator and organiser action: who, what, to whom, when and why, never the content
+ * acted on. No foreign keys, so nothing deleted later takes entries with it; a trigger refuses
+ * updates and deletions.
+ */
+export const auditLog = pgTable(
+  'audit_log',
+  {
+    id: id(),
+    at: timestamp('at', { withTimezone: true }).notNull().defaultNow(),
+    groupId: uuid('group_id').notNull(),
+    sessionId: uuid('session_id'),
+    actorAccountId: uuid('actor_account_id').notNull(),
+    /** The actor as the group knew them then: pseudonym, or username without one. */
+    actorName: text('actor_name').notNull(),
+    action: text('action').notNull(),
+    targetId: uuid('target_id'),
+    /** What was acted on, by name: a member's pseudonym, a session's title. */
+    target: text('target'),
+    reason: text('reason').notNull().default(''),
+  },
+  (t) => [index('audit_log_group_at_idx').on(t.groupId, t.at)],
 );

@@ -1,5 +1,7 @@
 import type { FastifyBaseLogger } from 'fastify';
 import { errorSummary } from '../db/database.ts';
+import type { FacilitationService } from '../modules/facilitation/service.ts';
+import type { Delivery } from '../realtime/publish.ts';
 import type { RoomsService, PresenceOutcome } from '../modules/rooms/service.ts';
 import type { SessionLifecycle } from '../modules/sessions/lifecycle.ts';
 
@@ -16,6 +18,8 @@ export function startRoomClock(deps: {
   intervalMs: number;
   lifecycle: SessionLifecycle;
   rooms: RoomsService;
+  facilitation: FacilitationService;
+  deliver: (sessionId: string, delivery: Delivery) => void;
   /** The sockets this node holds now. */
   liveSocketIds: () => string[];
   announce: (outcome: PresenceOutcome) => Promise<void>;
@@ -28,6 +32,11 @@ export function startRoomClock(deps: {
   async function tick() {
     try {
       await deps.lifecycle.tick();
+      // Pauses and mutes whose time is up end here, once, whichever node gets there first.
+      for (const outcome of await deps.facilitation.endDue()) {
+        const sessionId = outcome.events[0]?.sessionId ?? outcome.notices[0]?.notice.sessionId;
+        if (sessionId) deps.deliver(sessionId, outcome);
+      }
       if (Date.now() - lastHeartbeat >= HEARTBEAT_MS) {
         lastHeartbeat = Date.now();
         await deps.announce(await deps.rooms.heartbeat(STALE_CONNECTION_MS, deps.liveSocketIds()));

@@ -1,4 +1,4 @@
-import { useEffect, useId, useRef, type KeyboardEvent, type SubmitEvent } from 'react';
+import { useEffect, useId, useRef, type KeyboardEvent, type ReactNode, type SubmitEvent } from 'react';
 import { limits, type CwCategory, type Message } from '@hearth/shared';
 import type { SendOptions } from './roomClient.ts';
 import { ReplyQuote } from './MessageItem.tsx';
@@ -16,6 +16,8 @@ interface ComposerProps {
    * editable, so nobody loses their place mid-sentence, and it can be kept or copied.
    */
   pausedHint: string | null;
+  /** Said under Send without holding it: slow mode, or why the room refused a message. */
+  note?: ReactNode;
   /** The group's content-warning categories. */
   categories: readonly CwCategory[];
   replyTo: Message | null;
@@ -29,6 +31,7 @@ export function Composer({
   onChange,
   onSend,
   pausedHint,
+  note = null,
   categories,
   replyTo,
   onCancelReply,
@@ -123,6 +126,7 @@ export function Composer({
       <p id={`${id}-paused`} className={paused ? 'composer-paused' : 'visually-hidden'} role="status">
         {pausedHint ?? ''}
       </p>
+      {note}
 
       <WarningPrompt
         choice={choice}

@@ -23,10 +23,13 @@ import {
 const WarnForm = lazy(() =>
   import('./facilitator/FacilitatorTools.tsx').then((module) => ({ default: module.WarnForm })),
 );
+const ModerationActions = lazy(() =>
+  import('./facilitator/FacilitatorTools.tsx').then((module) => ({ default: module.ModerationActions })),
+);
 
 type ReportReason = (typeof reportReasons)[number];
 
-const reasonWords: Record<ReportReason, string> = {
+export const reasonWords: Record<ReportReason, string> = {
   hurtful: 'It is hurtful or unkind',
   unsafe: 'It could put someone at risk',
   identifying: 'It could identify someone',
@@ -63,6 +66,9 @@ function MessageBody({ message, own }: { message: Message; own: boolean }) {
   const textId = useId();
   if (message.deleted) {
     return <p className="msg-text msg-deleted">This message was deleted</p>;
+  }
+  if (message.hidden && !ui.facilitating) {
+    return <p className="msg-text msg-deleted">A facilitator has hidden this message.</p>;
   }
   const warning = message.warning;
   if (!warning) return <p className="msg-text">{message.text}</p>;
@@ -108,6 +114,8 @@ export function ReplyQuote({ replyToId }: { replyToId: string }) {
   let content: string;
   if (target.deleted) {
     content = 'This message was deleted';
+  } else if (target.hidden && !ui.facilitating) {
+    content = 'A facilitator has hidden this message.';
   } else if (
     target.warning &&
     target.author.memberId !== ui.me.memberId &&
@@ -174,7 +182,7 @@ export function MessageItem({ message }: { message: Message }) {
   const moreButton = useRef<HTMLButtonElement>(null);
 
   const given = reactions.filter((r) => (message.reactions[r]?.length ?? 0) > 0);
-  const actionable = ui.canAct && !message.deleted;
+  const actionable = ui.canAct && !message.deleted && (!message.hidden || ui.facilitating);
 
   async function run(task: () => Promise<string | null>, after?: string) {
     setPending(true);
@@ -201,17 +209,53 @@ export function MessageItem({ message }: { message: Message }) {
     requestAnimationFrame(() => moreButton.current?.focus());
   }
 
-  const className = ['msg', own ? 'msg-own' : '', message.deleted ? 'msg-is-deleted' : '']
+  const announcement = message.kind === 'announcement';
+  const className = [
+    'msg',
+    own ? 'msg-own' : '',
+    message.deleted ? 'msg-is-deleted' : '',
+    announcement ? 'msg-announcement' : '',
+    message.hidden ? 'msg-hidden' : '',
+  ]
     .filter(Boolean)
     .join(' ');
 
   return (
-    <li className={className}>
+    // Facilitators' alerts and reports can bring a message into view and focus.
+    <li id={`msg-${message.id}`} tabIndex={-1} className={className}>
       <p id={metaId} className="msg-meta">
+        {announcement && <span className="announcement-from">Announcement from </span>}
         <Author member={message.author} own={own} />{' '}
         <time dateTime={message.createdAt}>{formatTime(message.createdAt)}</time>
         {message.editedAt && !message.deleted && <span className="msg-edited">(edited)</span>}
       </p>
+      {message.hidden && ui.facilitating && !message.deleted && (
+        <p className="msg-hidden-mark">
+          Hidden from the room{' '}
+          {ui.canAct && (
+            <button
+              type="button"
+              className="button-inline"
+              aria-describedby={metaId}
+              disabled={pending}
+              onClick={() => {
+                void run(
+                  async () =>
+                    (
+                      await ui.client.command('message:hide', {
+                        sessionId: message.sessionId,
+                        messageId: message.id,
+                        hidden: false,
+                      })
+                    )?.message ?? null,
+                );
+              }}
+            >
+              Show to the room again
+            </button>
+          )}
+        </p>
+      )}
       {message.replyToId && <ReplyQuote replyToId={message.replyToId} />}
       {open === 'edit' ? (
         <EditForm
@@ -332,6 +376,11 @@ export function MessageItem({ message }: { message: Message }) {
             >
               {message.warning ? 'Change the content warning' : 'Add a content warning'}
             </button>
+          )}
+          {ui.facilitating && (
+            <Suspense fallback={null}>
+              <ModerationActions message={message} own={own} pending={pending} run={run} />
+            </Suspense>
           )}
         </div>
       )}

@@ -11,6 +11,9 @@ interface MessageListProps {
   outgoing: readonly OutgoingMessage[];
   me: Member;
   busy: boolean;
+  /** The grounding pause: the conversation rests under `overlay` until it ends. */
+  paused?: boolean;
+  overlay?: ReactNode;
   onRetry: (clientId: string) => void;
   onDiscard: (clientId: string) => void;
 }
@@ -84,7 +87,16 @@ function OutgoingItem({
   );
 }
 
-export function MessageList({ messages, outgoing, me, busy, onRetry, onDiscard }: MessageListProps) {
+export function MessageList({
+  messages,
+  outgoing,
+  me,
+  busy,
+  paused = false,
+  overlay = null,
+  onRetry,
+  onDiscard,
+}: MessageListProps) {
   const headingId = useId();
   const scroller = useRef<HTMLDivElement>(null);
   const [nearBottom, setNearBottom] = useState(true);
@@ -131,6 +143,7 @@ export function MessageList({ messages, outgoing, me, busy, onRetry, onDiscard }
         aria-labelledby={headingId}
         aria-busy={busy}
         tabIndex={0}
+        inert={paused}
         onScroll={onScroll}
       >
         {messages.length === 0 && outgoing.length === 0 && !busy && (
@@ -152,7 +165,8 @@ export function MessageList({ messages, outgoing, me, busy, onRetry, onDiscard }
           ))}
         </ol>
       </div>
-      {showJump && (
+      {overlay}
+      {showJump && !paused && (
         <button type="button" className="jump button-secondary" onClick={scrollToEnd}>
           New messages below
         </button>

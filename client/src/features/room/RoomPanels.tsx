@@ -4,7 +4,7 @@ import { CrisisResourceList } from '../../components/crisisResources.tsx';
 import { isFacilitator } from '../../lib/format.ts';
 import type { PreferencesStatus } from './usePreferences.ts';
 
-export type PanelName = 'people' | 'crisis' | 'settings';
+export type PanelName = 'people' | 'crisis' | 'settings' | 'side';
 
 /**
  * A panel opened from the room's controls. Focus moves to its heading when it opens; Escape or

@@ -16,11 +16,15 @@ import { api } from '../../lib/api.ts';
 import { useAuth } from '../../lib/auth.tsx';
 import { formatTime, isFacilitator } from '../../lib/format.ts';
 import { Link, navigate } from '../../lib/router.tsx';
+import { useMediaQuery } from '../../lib/useMediaQuery.ts';
 import { useSubmit } from '../../lib/useSubmit.ts';
+import { CheckInCard, CheckOutCard } from './CheckIn.tsx';
 import { Composer } from './Composer.tsx';
+import { GroundingPause } from './GroundingPause.tsx';
 import { KeptDraft } from './KeptDraft.tsx';
 import { MessageList } from './MessageList.tsx';
 import { OpensAt, ReminderGate, SteppedOut, WaitingScreen } from './RoomGate.tsx';
+import { PinnedAnnouncement, RoomNotices } from './RoomNotices.tsx';
 import {
   CrisisPanelBody,
   Panel,
@@ -30,6 +34,8 @@ import {
 } from './RoomPanels.tsx';
 import type { Connection, RoomClient, RoomState } from './roomClient.ts';
 import { RoomUiContext, type RoomUi } from './roomUi.ts';
+import { SideComposer, SideMessages } from './SideThread.tsx';
+import { SlowModeNote } from './SlowModeNote.tsx';
 import { SupportStatus, useSupportRequest } from './SupportRequest.tsx';
 import { useEarlyArrival } from './useEarlyArrival.ts';
 import { useRoomPreferences } from './usePreferences.ts';
@@ -37,15 +43,18 @@ import { useRoom } from './useRoom.ts';
 import { warningKey } from './warnings.ts';
 
 const facilitatorTools = () => import('./facilitator/FacilitatorTools.tsx');
-const WaitingRoomList = lazy(() =>
-  facilitatorTools().then((module) => ({ default: module.WaitingRoomList })),
+const FacilitatorConsole = lazy(() =>
+  facilitatorTools().then((module) => ({ default: module.FacilitatorConsole })),
 );
-const SupportAlerts = lazy(() =>
-  facilitatorTools().then((module) => ({ default: module.SupportAlerts })),
+const ConsoleAnnouncer = lazy(() =>
+  facilitatorTools().then((module) => ({ default: module.ConsoleAnnouncer })),
 );
 const EndSessionControl = lazy(() =>
   facilitatorTools().then((module) => ({ default: module.EndSessionControl })),
 );
+
+/** From this width the facilitator console sits beside the conversation; below it, it is a panel. */
+const WIDE = '(min-width: 64rem)';
 
 const connectionWords: Record<Connection, string> = {
   connecting: 'Connecting…',
@@ -62,12 +71,14 @@ const calmProblems = new Set([
   'forbidden',
   'agreement_required',
   'not_admitted',
+  'room_locked',
 ]);
 
 const panelTitles: Record<PanelName, string> = {
   people: 'Who is here',
   crisis: 'Crisis resources',
   settings: 'Room settings',
+  side: 'Message the facilitators privately',
 };
 
 interface RoomViewProps {
@@ -100,6 +111,9 @@ export function RoomView({ sessionId, accountId, groupId, leaveTo }: RoomViewPro
       />
     );
   }
+  if (state.sentOff) {
+    return <SentOff message={state.sentOff.message} state={state} />;
+  }
   return (
     <Room
       sessionId={sessionId}
@@ -109,6 +123,29 @@ export function RoomView({ sessionId, accountId, groupId, leaveTo }: RoomViewPro
       state={state}
       client={client}
     />
+  );
+}
+
+/** Removed from the session or banned: said plainly and calmly, with somewhere to go. */
+function SentOff({ message, state }: { message: string; state: RoomState }) {
+  const heading = useRef<HTMLHeadingElement>(null);
+  useEffect(() => {
+    heading.current?.focus();
+  }, []);
+  return (
+    <div className="room room-gate">
+      <title>Room · Hearth</title>
+      <div className="gate card stack">
+        <h1 ref={heading} tabIndex={-1}>
+          You are no longer in this room
+        </h1>
+        <p role="status">{message}</p>
+        {state.info && <CrisisPanelBody resources={state.info.crisisResources} />}
+        <p>
+          <Link to="/">Go to the home page</Link>
+        </p>
+      </div>
+    </div>
   );
 }
 
@@ -123,6 +160,7 @@ function Room({
   const panelId = useId();
   const heading = useRef<HTMLHeadingElement>(null);
   const stepOutButton = useRef<HTMLButtonElement>(null);
+  const consoleButton = useRef<HTMLButtonElement>(null);
   const triggers = useRef<Partial<Record<PanelName, HTMLButtonElement | null>>>({});
   // Held here rather than in the composer so a paused room can keep what was being written.
   const [draft, setDraft] = useState('');
@@ -133,8 +171,24 @@ function Room({
   /** Messages this reader chose to see, with the warning they saw: in memory only. */
   const [revealed, setRevealedMap] = useState<ReadonlyMap<string, string>>(() => new Map());
   const [leaving, setLeaving] = useState(false);
+  /** On a narrow screen, the facilitator console takes the conversation's place while open. */
+  const [consoleOpen, setConsoleOpen] = useState(false);
+  const wide = useMediaQuery(WIDE);
+  const [dismissedAnnouncement, setDismissedAnnouncement] = useState<string | null>(null);
+  /** Private messages already seen with the panel open. */
+  const [sideSeen, setSideSeen] = useState(0);
+  // Said once the grounding pause is over, until the person writes again.
+  const [pauseWas, setPauseWas] = useState(state.paused);
+  const [pauseOver, setPauseOver] = useState(false);
+  if (pauseWas !== state.paused) {
+    setPauseWas(state.paused);
+    setPauseOver(!state.paused);
+  }
+  if (panel === 'side' && sideSeen !== state.sideMessages.length) {
+    setSideSeen(state.sideMessages.length);
+  }
 
-  const { connection, info, problem, notice, phase, closed } = state;
+  const { connection, info, problem, notice, phase, closed, controls } = state;
   const roomPreferences = useRoomPreferences(info?.groupId ?? null);
   const { preferences } = roomPreferences;
   const loggedOut = problem?.code === 'unauthenticated';
@@ -225,7 +279,10 @@ function Room({
   else if (problem) pausedHint = 'This room is not taking messages. What you wrote stays here.';
   else if (!canPost) {
     pausedHint = 'The room is waiting for a facilitator. You can send as soon as one is here.';
-  }
+  } else if (state.paused) pausedHint = 'The room is paused for a moment of grounding.';
+  else if (state.muted && state.mutedUntil) {
+    pausedHint = `You can send again at ${formatTime(state.mutedUntil)}. You can keep writing meanwhile.`;
+  } else if (state.slowUntil > 0) pausedHint = 'Slow mode: Send opens again when the wait is over.';
 
   function togglePanel(name: PanelName) {
     if (panel === name) closePanel();
@@ -235,6 +292,11 @@ function Room({
   function closePanel() {
     returnFocusTo.current = panel;
     setPanel(null);
+  }
+
+  function closeConsole() {
+    setConsoleOpen(false);
+    requestAnimationFrame(() => consoleButton.current?.focus());
   }
 
   async function leave() {
@@ -247,6 +309,21 @@ function Room({
   const typingNames =
     preferences.typingIndicators && inRoom && !closed ? state.typing.map((m) => m.pseudonym) : [];
   const replyTo = replyToId ? (byId.get(replyToId) ?? null) : null;
+  const announcement = state.messages.findLast(
+    (m) => m.kind === 'announcement' && !m.deleted && !m.hidden && m.warning === null,
+  );
+  // Facilitators read private conversations in their console.
+  const sideUnread = facilitating
+    ? 0
+    : state.sideMessages.slice(sideSeen).filter((m) => m.author.memberId !== info?.me.memberId).length;
+  const consoleCount = state.console
+    ? state.console.supportRequests.length +
+      state.console.alerts.length +
+      state.console.reports.length +
+      state.console.waiting.length
+    : 0;
+  const showConsole = facilitating && inRoom && !closed;
+  const consoleInPlace = showConsole && !wide && consoleOpen;
 
   function toolButton(name: PanelName, words: string) {
     return (
@@ -269,224 +346,320 @@ function Room({
 
   return (
     <>
-      <div className="room" inert={state.steppedOut}>
-        {/* Neutral on purpose: tab titles and history show on a shared device. */}
-        <title>Room · Hearth</title>
-        <header className="room-header">
-          <div className="room-titles">
-            {info && (
-              <p className="room-group">
-                {info.groupName}
-                {inRoom && !closed && (
-                  <span className="room-ends">
-                    {' · ends at '}
-                    <time dateTime={info.endsAt}>{formatTime(info.endsAt)}</time>
-                  </span>
-                )}
-              </p>
-            )}
-            <h1 ref={heading} tabIndex={-1}>
-              {info?.title ?? 'Room'}
-            </h1>
-          </div>
-        </header>
+      <div className={showConsole && wide ? 'room-frame room-frame-console' : 'room-frame'} inert={state.steppedOut}>
+        <div className="room">
+          {/* Neutral on purpose: tab titles and history show on a shared device. */}
+          <title>Room · Hearth</title>
+          <header className="room-header">
+            <div className="room-titles">
+              {info && (
+                <p className="room-group">
+                  {info.groupName}
+                  {inRoom && !closed && (
+                    <span className="room-ends">
+                      {' · ends at '}
+                      <time dateTime={info.endsAt}>{formatTime(info.endsAt)}</time>
+                    </span>
+                  )}
+                </p>
+              )}
+              <h1 ref={heading} tabIndex={-1}>
+                {info?.title ?? 'Room'}
+              </h1>
+            </div>
+          </header>
 
-        {info && inRoom && info.agreement.text && (
-          <details className="room-agreement">
-            <summary>
-              Group agreements <span className="meta">· version {info.agreement.version}</span>
-            </summary>
-            <div className="prose room-agreement-text">{info.agreement.text}</div>
-          </details>
-        )}
-
-        <div className="room-tools" role="group" aria-label="Room controls">
-          {info && inRoom && (
-            <>
-              {toolButton('people', `Who is here (${String(present)})`)}
-              {toolButton('crisis', 'Crisis resources')}
-              {toolButton('settings', 'Room settings')}
-              {!closed && (
-                <button
-                  ref={stepOutButton}
-                  type="button"
-                  className="button-secondary button-small"
-                  onClick={() => {
-                    client.setPresence('stepped_out');
-                  }}
-                >
-                  Step out
-                </button>
-              )}
-              {!closed && !facilitating && (
-                <button
-                  type="button"
-                  className="button-secondary button-small"
-                  disabled={support.pending || !canAct}
-                  onClick={support.ask}
-                >
-                  I need support
-                </button>
-              )}
-              {!closed && facilitating && (
-                <Suspense fallback={null}>
-                  <EndSessionControl
-                    sessionId={sessionId}
-                    onEnded={() => {
-                      client.markClosed();
-                    }}
-                  />
-                </Suspense>
-              )}
-            </>
+          {info && inRoom && info.agreement.text && (
+            <details className="room-agreement">
+              <summary>
+                Group agreements <span className="meta">· version {info.agreement.version}</span>
+              </summary>
+              <div className="prose room-agreement-text">{info.agreement.text}</div>
+            </details>
           )}
-          <button
-            type="button"
-            className="button-secondary button-small room-leave"
-            disabled={leaving}
-            onClick={() => void leave()}
-          >
-            Leave
-          </button>
-        </div>
 
-        <SupportStatus
-          words={support.words}
-          waiting={support.waiting}
-          onOpenCrisis={() => {
-            setPanel('crisis');
-          }}
-        />
-
-        {info && inRoom && panel && (
-          <Panel id={`${panelId}-${panel}`} title={panelTitles[panel]} onClose={closePanel}>
-            {panel === 'people' && <RosterList roster={state.roster} me={info.me} />}
-            {panel === 'crisis' && <CrisisPanelBody resources={info.crisisResources} />}
-            {panel === 'settings' && (
-              <SettingsPanelBody
-                categories={info.contentWarnings}
-                preferences={preferences}
-                status={roomPreferences.status}
-                onSave={roomPreferences.save}
-                onRetry={roomPreferences.retry}
-              />
-            )}
-          </Panel>
-        )}
-
-        {early ? (
-          <OpensAt early={early} groupPath={groupPath} />
-        ) : (
-          <ConnectionStatus
-            connection={connection}
-            notice={notice}
-            onRetry={
-              canRetryConnection
-                ? () => {
-                    client.reconnect();
-                  }
-                : null
-            }
-          />
-        )}
-
-        {problem && loggedOut && (
-          <LoginAgain message={problem.message} accountId={accountId} client={client} />
-        )}
-
-        {problem && !loggedOut && early === null && (
-          <div
-            className={`notice room-problem${calmProblems.has(problem.code) ? '' : ' notice-error'}`}
-            role="alert"
-          >
-            <p>{problem.message}</p>
-            <p>
-              {problem.code === 'agreement_required' ? (
-                <Link to={groupPath}>Read the group agreements</Link>
-              ) : (
-                <Link to={groupPath}>Back to the group</Link>
-              )}
-            </p>
-          </div>
-        )}
-
-        {facilitating && inRoom && !closed && (
-          <Suspense fallback={null}>
-            <WaitingRoomList
-              waiting={state.waiting}
-              onAdmit={async (memberId) => (await client.admit(memberId))?.message ?? null}
-            />
-            <SupportAlerts
-              alerts={state.supportAlerts}
-              onDismiss={(alert) => {
-                client.dismissSupportAlert(alert);
+          {inRoom && !closed && announcement && announcement.id !== dismissedAnnouncement && (
+            <PinnedAnnouncement
+              message={announcement}
+              onDismiss={() => {
+                setDismissedAnnouncement(announcement.id);
               }}
             />
-          </Suspense>
-        )}
+          )}
 
-        <div className="room-announce" role="status">
-          {closed && (
-            <div className="notice room-closed">
+          <div className="room-tools" role="group" aria-label="Room controls">
+            {info && inRoom && (
+              <>
+                {toolButton('people', `Who is here (${String(present)})`)}
+                {toolButton('crisis', 'Crisis resources')}
+                {toolButton('settings', 'Room settings')}
+                {!facilitating &&
+                  toolButton(
+                    'side',
+                    sideUnread > 0
+                      ? `Message the facilitators (${String(sideUnread)} new)`
+                      : 'Message the facilitators',
+                  )}
+                {!closed && (
+                  <button
+                    ref={stepOutButton}
+                    type="button"
+                    className="button-secondary button-small"
+                    onClick={() => {
+                      client.setPresence('stepped_out');
+                    }}
+                  >
+                    Step out
+                  </button>
+                )}
+                {!closed && !facilitating && (
+                  <button
+                    type="button"
+                    className="button-secondary button-small"
+                    disabled={support.pending || !canAct}
+                    onClick={support.ask}
+                  >
+                    I need support
+                  </button>
+                )}
+                {showConsole && !wide && (
+                  <button
+                    ref={consoleButton}
+                    type="button"
+                    className="button-secondary button-small"
+                    aria-expanded={consoleOpen}
+                    onClick={() => {
+                      if (consoleOpen) closeConsole();
+                      else setConsoleOpen(true);
+                    }}
+                  >
+                    Facilitator console
+                    {consoleCount > 0 && ` (${String(consoleCount)} open)`}
+                  </button>
+                )}
+                {!closed && facilitating && (
+                  <Suspense fallback={null}>
+                    <EndSessionControl
+                      sessionId={sessionId}
+                      onEnded={() => {
+                        client.markClosed();
+                      }}
+                    />
+                  </Suspense>
+                )}
+              </>
+            )}
+            <button
+              type="button"
+              className="button-secondary button-small room-leave"
+              disabled={leaving}
+              onClick={() => void leave()}
+            >
+              Leave
+            </button>
+          </div>
+
+          <SupportStatus
+            words={support.words}
+            waiting={support.waiting}
+            onOpenCrisis={() => {
+              setPanel('crisis');
+            }}
+          />
+
+          <RoomNotices
+            notices={state.notices}
+            resources={info?.crisisResources ?? []}
+            onDismiss={(kind) => {
+              client.dismissNotice(kind);
+            }}
+          />
+
+          {info && inRoom && panel && (
+            <Panel id={`${panelId}-${panel}`} title={panelTitles[panel]} onClose={closePanel}>
+              {panel === 'people' && <RosterList roster={state.roster} me={info.me} />}
+              {panel === 'crisis' && <CrisisPanelBody resources={info.crisisResources} />}
+              {panel === 'settings' && (
+                <SettingsPanelBody
+                  categories={info.contentWarnings}
+                  preferences={preferences}
+                  status={roomPreferences.status}
+                  onSave={roomPreferences.save}
+                  onRetry={roomPreferences.retry}
+                />
+              )}
+              {panel === 'side' && (
+                <div className="stack">
+                  <p className="hint">
+                    Only the facilitators of this session can read this conversation.
+                  </p>
+                  <SideMessages messages={state.sideMessages} me={info.me} />
+                  {!closed && (
+                    <SideComposer
+                      label="Your message to the facilitators"
+                      disabled={!canAct}
+                      onSend={async (text) => (await client.sendSide(text, null))?.message ?? null}
+                    />
+                  )}
+                </div>
+              )}
+            </Panel>
+          )}
+
+          {early ? (
+            <OpensAt early={early} groupPath={groupPath} />
+          ) : (
+            <ConnectionStatus
+              connection={connection}
+              notice={notice}
+              onRetry={
+                canRetryConnection
+                  ? () => {
+                      client.reconnect();
+                    }
+                  : null
+              }
+            />
+          )}
+
+          {problem && loggedOut && (
+            <LoginAgain message={problem.message} accountId={accountId} client={client} />
+          )}
+
+          {problem && !loggedOut && early === null && (
+            <div
+              className={`notice room-problem${calmProblems.has(problem.code) ? '' : ' notice-error'}`}
+              role="alert"
+            >
+              <p>{problem.message}</p>
               <p>
-                <strong>This session has ended.</strong> Thank you for being here. The
-                conversation can no longer be added to.
-              </p>
-              <p>
-                <Link to={groupPath}>Back to the group</Link>
+                {problem.code === 'agreement_required' ? (
+                  <Link to={groupPath}>Read the group agreements</Link>
+                ) : (
+                  <Link to={groupPath}>Back to the group</Link>
+                )}
               </p>
             </div>
           )}
-          {!closed && inRoom && !canPost && !problem && (
-            <p className="notice room-unattended">
-              <strong>The room is waiting for a facilitator.</strong> You can read what is here and
-              keep writing; sending opens again once a facilitator is present.
-            </p>
-          )}
-        </div>
 
-        {info && phase === 'waiting' && !problem && <WaitingScreen info={info} />}
-
-        {info && ui && inRoom && (
-          <RoomUiContext value={ui}>
-            <MessageList
-              messages={state.messages}
-              outgoing={state.outgoing}
-              me={info.me}
-              busy={connection !== 'connected'}
-              onRetry={(clientId) => {
-                client.retry(clientId);
-              }}
-              onDiscard={(clientId) => {
-                client.discard(clientId);
-              }}
-            />
-            <p className="typing" aria-live="polite">
-              {typingWords(typingNames)}
-            </p>
-            {!closed && (!problem || draft !== '') && (
-              <Composer
-                text={draft}
-                onChange={setDraft}
-                pausedHint={pausedHint}
-                categories={info.contentWarnings}
-                replyTo={replyTo}
-                onCancelReply={() => {
-                  setReplyToId(null);
-                }}
-                onTyping={() => {
-                  if (preferences.typingIndicators) client.typing();
-                }}
-                onSend={(text, options) => {
-                  client.send(text, options);
-                }}
-              />
+          <div className="room-announce" role="status">
+            {closed && (
+              <div className="notice room-closed">
+                <p>
+                  <strong>This session has ended.</strong> Thank you for being here. The
+                  conversation can no longer be added to.
+                </p>
+                <p>
+                  <Link to={groupPath}>Back to the group</Link>
+                </p>
+              </div>
             )}
-            {closed && draft.trim() !== '' && <KeptDraft text={draft} />}
-          </RoomUiContext>
-        )}
+            {!closed && inRoom && !canPost && !problem && (
+              <p className="notice room-unattended">
+                <strong>The room is waiting for a facilitator.</strong> You can read what is here and
+                keep writing; sending opens again once a facilitator is present.
+              </p>
+            )}
+            {!closed && inRoom && pauseOver && (
+              <p className="hint room-hint">The grounding pause has ended. The room is open again.</p>
+            )}
+            {!closed && inRoom && controls.locked && (
+              <p className="hint room-hint">The room is locked: nobody new can come in.</p>
+            )}
+            {!closed && inRoom && sideUnread > 0 && panel !== 'side' && (
+              <p className="hint room-hint">A facilitator has written to you privately.</p>
+            )}
+          </div>
 
-        {!info && !problem && early === null && <Loading label="Joining the room…" />}
+          {info && inRoom && !closed && !facilitating && controls.checkIn && (
+            <CheckInCard client={client} roundId={controls.checkIn.id} answer={state.checkInAnswer} />
+          )}
+
+          {info && phase === 'waiting' && !problem && <WaitingScreen info={info} />}
+
+          {consoleInPlace && (
+            <Suspense fallback={<Loading label="Opening the console…" />}>
+              <FacilitatorConsole client={client} state={state} layout="panel" onClose={closeConsole} />
+            </Suspense>
+          )}
+
+          {info && ui && inRoom && (
+            <div className="room-main" hidden={consoleInPlace}>
+              <RoomUiContext value={ui}>
+                <MessageList
+                  messages={state.messages}
+                  outgoing={state.outgoing}
+                  me={info.me}
+                  busy={connection !== 'connected'}
+                  paused={state.paused && !closed}
+                  overlay={
+                    state.paused && !closed && controls.pausedUntil ? (
+                      <GroundingPause until={controls.pausedUntil} />
+                    ) : null
+                  }
+                  onRetry={(clientId) => {
+                    client.retry(clientId);
+                  }}
+                  onDiscard={(clientId) => {
+                    client.discard(clientId);
+                  }}
+                />
+                <p className="typing" aria-live="polite">
+                  {typingWords(typingNames)}
+                </p>
+                {!closed && (!problem || draft !== '') && (
+                  <Composer
+                    text={draft}
+                    onChange={setDraft}
+                    pausedHint={pausedHint}
+                    note={
+                      <>
+                        {controls.slowModeSeconds > 0 && !facilitating && (
+                          <SlowModeNote
+                            key={state.slowUntil}
+                            seconds={controls.slowModeSeconds}
+                            until={state.slowUntil}
+                          />
+                        )}
+                        {state.refusal && (
+                          <p className="msg-error" role="alert">
+                            {state.refusal}
+                          </p>
+                        )}
+                      </>
+                    }
+                    categories={info.contentWarnings}
+                    replyTo={replyTo}
+                    onCancelReply={() => {
+                      setReplyToId(null);
+                    }}
+                    onTyping={() => {
+                      if (preferences.typingIndicators) client.typing();
+                    }}
+                    onSend={(text, options) => {
+                      setPauseOver(false);
+                      client.send(text, options);
+                    }}
+                  />
+                )}
+                {closed && draft.trim() !== '' && <KeptDraft text={draft} />}
+                {closed && !facilitating && <CheckOutCard sessionId={sessionId} />}
+              </RoomUiContext>
+            </div>
+          )}
+
+          {!info && !problem && early === null && <Loading label="Joining the room…" />}
+        </div>
+        {showConsole && wide && (
+          <Suspense fallback={null}>
+            <FacilitatorConsole client={client} state={state} layout="column" onClose={null} />
+          </Suspense>
+        )}
+        {showConsole && (
+          <Suspense fallback={null}>
+            <ConsoleAnnouncer state={state} />
+          </Suspense>
+        )}
       </div>
       {state.steppedOut && (
         <SteppedOut

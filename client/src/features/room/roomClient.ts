@@ -1,21 +1,27 @@
 import type {
   Ack,
   ApiError,
+  CheckInColour,
   ClientCommandName,
   CommandPayload,
   CommandResult,
+  ConsoleState,
   CrisisResource,
   CwCategory,
   ErrorCode,
   Member,
   Message,
   Reaction,
+  RoomControls,
   RoomEvent,
+  RoomNotice,
   RosterEntry,
+  SideMessage,
   WarningInput,
 } from '@hearth/shared';
 import { ApiErrorSchema } from '@hearth/shared';
 import { api, toApiRequestError } from '../../lib/api.ts';
+import { isFacilitator } from '../../lib/format.ts';
 import { newClientId } from '../../lib/ids.ts';
 import { createSocket, releaseSocket, type HearthSocket } from '../../lib/socket.ts';
 
@@ -30,6 +36,8 @@ const WAITING_RECHECK_MS = 30_000;
  * that may be never. So, while joined and visible, the client asks for anything new this often.
  */
 const QUIET_CATCH_UP_MS = 20_000;
+/** Facilitators: the console's state is asked for again this often, in case a change went astray. */
+const CONSOLE_REFRESH_MS = 20_000;
 /** How long "X is typing…" stays after the last sign of typing. */
 const TYPING_SHOWN_MS = 5_000;
 /** At most one typing signal this often. */
@@ -46,6 +54,8 @@ const RESEND_DELAYS_MS = [2_000, 5_000, 10_000] as const;
  * the message itself may be fine, so it is worth sending again.
  */
 const passingTroubles = new Set<ErrorCode>(['unavailable', 'internal']);
+/** Refusals that say the room or this person cannot post just now; shown next to Send. */
+const holdCodes = new Set<ErrorCode>(['muted', 'paused', 'slow_mode']);
 
 const loginEnded: ApiError = {
   code: 'unauthenticated',
@@ -93,15 +103,7 @@ export interface RoomInfo {
   contentWarnings: readonly CwCategory[];
 }
 
-export interface SupportAlert {
-  member: Member;
-  at: string;
-}
-
-/** One request for support: a person may ask more than once, and each is shown once. */
-export function supportAlertKey(alert: SupportAlert): string {
-  return `${alert.member.memberId}|${alert.at}`;
-}
+export type CheckInAnswer = { checkInId: string; colour: CheckInColour; word: string };
 
 /** What asking for support led to: whether a facilitator is there to see it now. */
 export type SupportAnswer = { ok: true; facilitatorsPresent: boolean } | { ok: false; error: ApiError };
@@ -115,16 +117,36 @@ export interface RoomState {
   info: RoomInfo | null;
   /** Who is in the room and how; people who left stay in the list with state 'left'. */
   roster: readonly RosterEntry[];
-  /** Facilitators only: who waits to be let in. */
-  waiting: readonly Member[];
   /** Confirmed messages, in seq order, each as it stands now. */
   messages: readonly Message[];
   /** Own messages the room has not confirmed yet, in the order they were written. */
   outgoing: readonly OutgoingMessage[];
   /** People typing right now (never this person). */
   typing: readonly Member[];
-  /** Facilitators only: who asked for support and nobody has dealt with yet, oldest first. */
-  supportAlerts: readonly SupportAlert[];
+  /** The room's pause, slow mode, lock and check-in round, as the server last said. */
+  controls: RoomControls;
+  /** While this person is muted: until when. */
+  mutedUntil: string | null;
+  /** This person's answer to a check-in round. */
+  checkInAnswer: CheckInAnswer | null;
+  /** Private threads with the facilitators: a participant's own; every one, for facilitators. */
+  sideMessages: readonly SideMessage[];
+  /** Facilitators only: the console's shared state, kept in step with the other facilitators. */
+  console: ConsoleState | null;
+  /** What a facilitator did that concerns this person, said privately; one of each kind. */
+  notices: readonly RoomNotice[];
+  /** Removed from the session or banned: the room is over for this person. */
+  sentOff: RoomNotice | null;
+  /** When this person's last message was stored (slow mode counts from it), or 0. */
+  lastSentAt: number;
+  /** Right now: the room is in a grounding pause. Flips by itself when the pause ends. */
+  paused: boolean;
+  /** Right now: this person is muted. Flips by itself when the mute ends. */
+  muted: boolean;
+  /** Slow mode: until when this person waits before the next message (0: no wait now). */
+  slowUntil: number;
+  /** Why the room refused the last message (muted, paused, slow mode), in its own words. */
+  refusal: string | null;
   /** This person stepped out; the room shows a calm screen until they come back. */
   steppedOut: boolean;
   /** The session has ended. */
@@ -152,11 +174,21 @@ const initialState: RoomState = {
   phase: 'joining',
   info: null,
   roster: [],
-  waiting: [],
   messages: [],
   outgoing: [],
   typing: [],
-  supportAlerts: [],
+  controls: { pausedUntil: null, slowModeSeconds: 0, locked: false, checkIn: null },
+  mutedUntil: null,
+  checkInAnswer: null,
+  sideMessages: [],
+  console: null,
+  notices: [],
+  sentOff: null,
+  lastSentAt: 0,
+  paused: false,
+  muted: false,
+  slowUntil: 0,
+  refusal: null,
   steppedOut: false,
   closed: false,
   problem: null,
@@ -185,7 +217,7 @@ function upsert(list: Message[], message: Message): void {
  * is unknown is simply sent again; nothing the person wrote is dropped for a connection problem.
  */
 export class RoomClient {
-  private readonly sessionId: string;
+  readonly sessionId: string;
   /** Whose room this is: a socket opened with someone else's cookie must not send their words. */
   private readonly accountId: string;
   private state: RoomState = initialState;
@@ -212,8 +244,12 @@ export class RoomClient {
   private quietTimer: ReturnType<typeof setInterval> | undefined;
   /** When the client last heard everything up to now from the server (a join or a catch-up). */
   private lastSyncAt = 0;
-  /** Support requests a facilitator marked done here; a later join must not bring them back. */
-  private readonly doneAlerts = new Set<string>();
+  private consoleTimer: ReturnType<typeof setInterval> | undefined;
+  /** Fires when the nearest of the pause, the mute or the slow-mode wait ends. */
+  private holdTimer: Timer | undefined;
+  /** A console fetch is under way; `consoleAgain` asks for one more after it. */
+  private consoleFetching = false;
+  private consoleAgain = false;
 
   constructor(sessionId: string, accountId: string) {
     this.sessionId = sessionId;
@@ -276,18 +312,26 @@ export class RoomClient {
         this.join();
       }
     });
-    socket.on('room:waiting', ({ sessionId, waiting }) => {
-      if (socket === this.socket && sessionId === this.sessionId) this.update({ waiting });
+    socket.on('room:notice', (notice) => {
+      if (socket === this.socket && notice.sessionId === this.sessionId) this.takeNotice(notice);
+    });
+    socket.on('staff:changed', ({ sessionId, version }) => {
+      if (socket !== this.socket || sessionId !== this.sessionId) return;
+      if (version > (this.state.console?.version ?? -1)) this.fetchConsole();
+    });
+    socket.on('side:message', (message) => {
+      if (socket === this.socket && message.sessionId === this.sessionId) this.addSideMessages([message]);
     });
     socket.on('room:typing', ({ sessionId, memberId }) => {
       if (socket === this.socket && sessionId === this.sessionId) this.someoneTyping(memberId);
     });
-    socket.on('support:requested', ({ sessionId, member, at }) => {
-      if (socket === this.socket && sessionId === this.sessionId) this.addSupportAlerts([{ member, at }]);
-    });
     this.quietTimer = setInterval(() => {
       this.quietCatchUp();
     }, QUIET_CATCH_UP_MS);
+    this.consoleTimer = setInterval(() => {
+      const me = this.state.info?.me;
+      if (me && isFacilitator(me) && document.visibilityState === 'visible') this.fetchConsole();
+    }, CONSOLE_REFRESH_MS);
     document.addEventListener('visibilitychange', this.onVisibilityChange);
     socket.connect();
   }
@@ -298,6 +342,8 @@ export class RoomClient {
     this.socket = null;
     clearInterval(this.quietTimer);
     this.quietTimer = undefined;
+    clearInterval(this.consoleTimer);
+    this.consoleTimer = undefined;
     document.removeEventListener('visibilitychange', this.onVisibilityChange);
     for (const timer of this.timers) clearTimeout(timer);
     this.timers.clear();
@@ -334,6 +380,7 @@ export class RoomClient {
   send(text: string, options: SendOptions): void {
     const clientId = newClientId();
     this.update({
+      refusal: null,
       outgoing: [
         ...this.state.outgoing,
         {
@@ -378,20 +425,20 @@ export class RoomClient {
   edit(messageId: string, text: string, warning?: WarningInput | null): Promise<ApiError | null> {
     const payload: CommandPayload<'message:edit'> = { sessionId: this.sessionId, messageId, text };
     if (warning !== undefined) payload.warning = warning;
-    return this.change('message:edit', payload);
+    return this.command('message:edit', payload);
   }
 
   remove(messageId: string): Promise<ApiError | null> {
-    return this.change('message:delete', { sessionId: this.sessionId, messageId });
+    return this.command('message:delete', { sessionId: this.sessionId, messageId });
   }
 
   react(messageId: string, reaction: Reaction, on: boolean): Promise<ApiError | null> {
-    return this.change('message:react', { sessionId: this.sessionId, messageId, reaction, on });
+    return this.command('message:react', { sessionId: this.sessionId, messageId, reaction, on });
   }
 
   /** Facilitators: add or change the warning on any message, for everyone. */
   warn(messageId: string, warning: WarningInput): Promise<ApiError | null> {
-    return this.change('message:warn', { sessionId: this.sessionId, messageId, warning });
+    return this.command('message:warn', { sessionId: this.sessionId, messageId, warning });
   }
 
   async report(
@@ -414,21 +461,93 @@ export class RoomClient {
     return res.ok ? { ok: true, facilitatorsPresent: res.data.facilitatorsPresent !== false } : res;
   }
 
-  /** Facilitators: let someone in from the waiting room. */
-  async admit(memberId: string): Promise<ApiError | null> {
-    const res = await this.request('room:admit', { sessionId: this.sessionId, memberId });
-    if (res.ok) {
-      this.update({ waiting: this.state.waiting.filter((m) => m.memberId !== memberId) });
-      return null;
-    }
-    return res.error;
+  /** A participant answers the open check-in round; only facilitators see the answer. */
+  async answerCheckIn(colour: CheckInColour, word: string): Promise<ApiError | null> {
+    const round = this.state.controls.checkIn;
+    if (!round) return null;
+    const res = await this.request('checkin:answer', {
+      sessionId: this.sessionId,
+      checkInId: round.id,
+      colour,
+      word,
+    });
+    if (!res.ok) return res.error;
+    this.update({ checkInAnswer: { checkInId: round.id, colour, word: word.trim() } });
+    return null;
   }
 
-  /** A facilitator has dealt with one request; it goes from this page for good. */
-  dismissSupportAlert(alert: SupportAlert): void {
-    const key = supportAlertKey(alert);
-    this.doneAlerts.add(key);
-    this.update({ supportAlerts: this.state.supportAlerts.filter((a) => supportAlertKey(a) !== key) });
+  /** Writes in a private thread: a participant's own (null), or a facilitator's with one participant. */
+  async sendSide(text: string, participantId: string | null): Promise<ApiError | null> {
+    const me = this.state.info?.me;
+    if (!me) return notConnected;
+    const res = await this.request('side:send', {
+      sessionId: this.sessionId,
+      participantId,
+      clientId: newClientId(),
+      text,
+    });
+    if (!res.ok) return res.error;
+    this.addSideMessages([
+      {
+        id: res.data.id,
+        sessionId: this.sessionId,
+        participantId: participantId ?? me.memberId,
+        author: me,
+        text,
+        createdAt: new Date().toISOString(),
+      },
+    ]);
+    return null;
+  }
+
+  dismissNotice(kind: RoomNotice['kind']): void {
+    this.update({ notices: this.state.notices.filter((n) => n.kind !== kind) });
+  }
+
+  /**
+   * Sends any command and says only whether it worked. When its answer carries the seq of the
+   * event that tells the room, and that event is slow to come, the client fetches it.
+   */
+  async command<E extends ClientCommandName>(event: E, payload: CommandPayload<E>): Promise<ApiError | null> {
+    const res = await this.ask(event, payload);
+    return res.ok ? null : res.error;
+  }
+
+  /** Sends any command in the room and hands back its whole answer. */
+  async ask<E extends ClientCommandName>(event: E, payload: CommandPayload<E>): Promise<Ack<CommandResult<E>>> {
+    if (!this.joined) return { ok: false, error: notConnected };
+    const res = await this.request(event, payload);
+    if (!res.ok) return res;
+    const seq = (res.data as { seq?: unknown }).seq;
+    if (typeof seq === 'number' && seq > this.lastSeq) {
+      this.later(BROADCAST_GRACE_MS, () => {
+        if (seq > this.lastSeq) this.catchUp();
+      });
+    }
+    return res;
+  }
+
+  /** Facilitators: asks for the console's state now (after an action, say). */
+  fetchConsole(): void {
+    const socket = this.socket;
+    if (!socket?.connected || !this.joined) return;
+    if (this.consoleFetching) {
+      this.consoleAgain = true;
+      return;
+    }
+    this.consoleFetching = true;
+    void this.request('staff:state', { sessionId: this.sessionId }).then((res) => {
+      if (socket !== this.socket) return;
+      this.consoleFetching = false;
+      if (res.ok && res.data.version >= (this.state.console?.version ?? -1)) {
+        this.update({ console: res.data });
+        this.addSideMessages(res.data.sideMessages);
+      }
+      if (this.consoleAgain) {
+        this.consoleAgain = false;
+        this.fetchConsole();
+      }
+    });
   }
 
   /**
@@ -453,19 +572,38 @@ export class RoomClient {
     this.update({ closed: true });
   }
 
-  /** Live requests and those a join reports are the same requests: each is listed once. */
-  private addSupportAlerts(alerts: readonly SupportAlert[]): void {
-    const known = new Set(this.state.supportAlerts.map(supportAlertKey));
-    const added = alerts.filter((alert) => {
-      const key = supportAlertKey(alert);
-      if (known.has(key) || this.doneAlerts.has(key)) return false;
-      known.add(key);
-      return true;
-    });
-    if (added.length === 0) return;
+  private addSideMessages(added: readonly SideMessage[]): void {
+    const byId = new Map(this.state.sideMessages.map((m) => [m.id, m]));
+    let changed = false;
+    for (const message of added) {
+      if (byId.has(message.id) && byId.get(message.id)?.text === message.text) continue;
+      byId.set(message.id, message);
+      changed = true;
+    }
+    if (!changed) return;
     this.update({
-      supportAlerts: [...this.state.supportAlerts, ...added].sort((a, b) => a.at.localeCompare(b.at)),
+      sideMessages: [...byId.values()].sort((a, b) => a.createdAt.localeCompare(b.createdAt)),
     });
+  }
+
+  /** A notice replaces an earlier one of its kind; being let go of the room ends it here. */
+  private takeNotice(notice: RoomNotice): void {
+    const others = this.state.notices.filter(
+      (n) => n.kind !== notice.kind && !(notice.kind === 'unmuted' && n.kind === 'muted'),
+    );
+    if (notice.kind === 'removed' || notice.kind === 'banned') {
+      this.update({ sentOff: notice, notices: [], messages: [], outgoing: [] });
+      this.left = true;
+      this.stop();
+      return;
+    }
+    const change: Partial<RoomState> = { notices: [...others, notice] };
+    if (notice.kind === 'muted') change.mutedUntil = notice.until;
+    if (notice.kind === 'unmuted') {
+      change.mutedUntil = null;
+      change.refusal = null;
+    }
+    this.update(change);
   }
 
   private readonly onVisibilityChange = (): void => {
@@ -482,7 +620,36 @@ export class RoomClient {
 
   private update(change: Partial<RoomState>): void {
     this.state = { ...this.state, ...change };
+    if ('controls' in change || 'mutedUntil' in change || 'lastSentAt' in change) this.settleHolds();
     for (const listener of this.listeners) listener();
+  }
+
+  /**
+   * The pause, a mute and slow mode each end at a time. The flags say whether each holds now,
+   * and a timer flips them when the nearest ends, so nothing needs to watch the clock.
+   */
+  private settleHolds(): void {
+    this.cancel(this.holdTimer);
+    const now = Date.now();
+    const { controls, mutedUntil, lastSentAt, info } = this.state;
+    const pauseEnds = controls.pausedUntil ? Date.parse(controls.pausedUntil) : 0;
+    const muteEnds = mutedUntil ? Date.parse(mutedUntil) : 0;
+    const slowEnds =
+      controls.slowModeSeconds > 0 && lastSentAt > 0 && info && !isFacilitator(info.me)
+        ? lastSentAt + controls.slowModeSeconds * 1_000
+        : 0;
+    this.state = {
+      ...this.state,
+      paused: pauseEnds > now,
+      muted: muteEnds > now,
+      slowUntil: slowEnds > now ? slowEnds : 0,
+    };
+    const next = Math.min(...[pauseEnds, muteEnds, slowEnds].filter((end) => end > now));
+    if (next === Infinity) return;
+    this.holdTimer = this.later(Math.min(next - now + 50, 2 ** 31 - 1), () => {
+      this.settleHolds();
+      for (const listener of this.listeners) listener();
+    });
   }
 
   private later(ms: number, task: () => void): Timer {
@@ -523,26 +690,6 @@ export class RoomClient {
         resolve(err ? { ok: false, error: noAnswer } : (res as Ack<CommandResult<E>>));
       });
     });
-  }
-
-  /**
-   * A change to a message: its acknowledgement carries the seq of the event that tells everyone.
-   * If that event does not arrive soon, the client fetches it rather than wait for the next one.
-   */
-  private async change<E extends 'message:edit' | 'message:delete' | 'message:react' | 'message:warn'>(
-    event: E,
-    payload: CommandPayload<E>,
-  ): Promise<ApiError | null> {
-    if (!this.joined) return notConnected;
-    const res = await this.request(event, payload);
-    if (!res.ok) return res.error;
-    const { seq } = res.data as { seq: number };
-    if (seq > this.lastSeq) {
-      this.later(BROADCAST_GRACE_MS, () => {
-        if (seq > this.lastSeq) this.catchUp();
-      });
-    }
-    return null;
   }
 
   private checkLogin(socket: HearthSocket): void {
@@ -639,6 +786,7 @@ export class RoomClient {
         this.flush();
         if (res.data.hasMore) this.catchUp();
         else this.drain();
+        if (isFacilitator(res.data.me)) this.fetchConsole();
       });
   }
 
@@ -677,12 +825,12 @@ export class RoomClient {
         contentWarnings: data.contentWarnings,
       },
       phase: data.admitted ? 'in' : 'waiting',
-      waiting: data.waiting,
       problem: null,
+      controls: data.controls,
+      mutedUntil: data.mutedUntil,
+      checkInAnswer: data.checkInAnswer,
     });
-    // Facilitators: requests made before they came in, or while their connection was away.
-    // (A server from before this list was added, met during a rolling update, sends none.)
-    this.addSupportAlerts(data.supportRequests ?? []);
+    this.addSideMessages(data.sideMessages);
     if (!data.admitted) return;
     // The roster is as it stands now; the events bring the conversation up to date. Someone
     // whose place in the group ended has no name any more, and is no longer listed.
@@ -776,6 +924,7 @@ export class RoomClient {
     let messages: Message[] | null = null;
     let roster: RosterEntry[] | null = null;
     let closed = this.state.closed;
+    let controls: RoomControls | null = null;
     const confirmed = new Set<string>();
     const me = this.state.info?.me.memberId;
     const quiet = new Set<string>();
@@ -810,6 +959,9 @@ export class RoomClient {
           }
           break;
         }
+        case 'controls':
+          controls = event.controls;
+          break;
         case 'closed':
           closed = true;
           break;
@@ -820,6 +972,10 @@ export class RoomClient {
     if (messages) change.messages = messages;
     if (roster) change.roster = roster;
     if (closed !== this.state.closed) change.closed = closed;
+    if (controls) {
+      change.controls = controls;
+      change.refusal = null;
+    }
     if (confirmed.size > 0) {
       for (const id of confirmed) this.forget(id);
       change.outgoing = this.state.outgoing.filter((o) => !confirmed.has(o.clientId));
@@ -919,12 +1075,15 @@ export class RoomClient {
               unconfirmed: false,
               error: res.error.message,
             });
+            if (holdCodes.has(res.error.code)) this.update({ refusal: res.error.message });
           }
         } else if (res.data.seq <= this.lastSeq) {
+          this.update({ lastSentAt: Date.now() });
           this.forget(clientId);
           this.update({ outgoing: this.state.outgoing.filter((o) => o.clientId !== clientId) });
         } else {
           this.resends.delete(clientId);
+          this.update({ lastSentAt: Date.now() });
           this.setOutgoing(clientId, { status: 'sent', unconfirmed: false, error: null });
           const seq = res.data.seq;
           this.later(BROADCAST_GRACE_MS, () => {

@@ -6,13 +6,14 @@ import { isFacilitatorRole } from '../../lib/format.ts';
 import { Link } from '../../lib/router.tsx';
 import { useAsync } from '../../lib/useAsync.ts';
 import { AgreementPanel } from './AgreementPanel.tsx';
+import { AuditPanel } from './AuditPanel.tsx';
 import { InvitesPanel } from './InvitesPanel.tsx';
 import { PeoplePanel } from './PeoplePanel.tsx';
 import { SchedulePanel } from './SchedulePanel.tsx';
 import { SettingsPanel } from './SettingsPanel.tsx';
 import { Tabs, type TabItem } from './Tabs.tsx';
 
-type TabKey = 'settings' | 'agreement' | 'schedule' | 'people' | 'invites';
+type TabKey = 'settings' | 'agreement' | 'schedule' | 'people' | 'invites' | 'audit';
 
 const organiserTabs: TabItem<TabKey>[] = [
   { key: 'settings', label: 'Settings' },
@@ -20,6 +21,7 @@ const organiserTabs: TabItem<TabKey>[] = [
   { key: 'schedule', label: 'Schedule' },
   { key: 'people', label: 'People' },
   { key: 'invites', label: 'Invites' },
+  { key: 'audit', label: 'Audit log' },
 ];
 
 /** Facilitators run sessions and welcome people; the group's rules are the organisers' to set. */
@@ -110,6 +112,9 @@ export function ManagePage({ groupId, me }: { groupId: string; me: Me }) {
       break;
     case 'invites':
       panel = <InvitesPanel groupId={group.id} isOrganiser={isOrganiser} />;
+      break;
+    case 'audit':
+      panel = <AuditPanel groupId={group.id} />;
       break;
   }
 

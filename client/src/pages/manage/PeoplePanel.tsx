@@ -21,6 +21,7 @@ import { api } from '../../lib/api.ts';
 import { formatDateTime, roleWord } from '../../lib/format.ts';
 import { useAsync } from '../../lib/useAsync.ts';
 import { useSubmit } from '../../lib/useSubmit.ts';
+import { BansSection } from './BansSection.tsx';
 
 type FacilitatorRole = (typeof facilitatorRoles)[number];
 
@@ -94,6 +95,7 @@ export function PeoplePanel({
     <>
       <StatusMessage message={done} />
       {body}
+      {isOrganiser && <BansSection groupId={groupId} />}
       {isOrganiser && (
         <AddFacilitatorForm
           groupId={groupId}

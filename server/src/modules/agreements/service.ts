@@ -5,6 +5,7 @@ import { agreementAcceptances, agreementVersions, groups, memberships } from '..
 import { AppError } from '../../errors.ts';
 import type { Actor } from '../accounts/service.ts';
 import type { GroupGate } from '../groups/gate.ts';
+import { recordAudit } from '../audit/service.ts';
 
 type VersionRow = typeof agreementVersions.$inferSelect;
 
@@ -69,7 +70,10 @@ export function createAgreementsService(store: Store, deps: { access: GroupGate 
 
     async publish(actor: Actor, groupId: string, text: string): Promise<Agreement> {
       const { membership } = await access(actor, groupId, 'agreement.publish');
-      await store.transaction((tx) => publishIn(tx, groupId, text, actor.accountId));
+      await store.transaction(async (tx) => {
+        const row = await publishIn(tx, groupId, text, actor.accountId);
+        await recordAudit(tx, actor, { groupId, action: 'agreement.publish', target: `version ${row.version}` });
+      });
       return (await current(groupId, membership?.id ?? null))!;
     },
 

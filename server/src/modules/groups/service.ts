@@ -6,7 +6,7 @@ import type {
   UpdateGroupRequest,
 } from '@hearth/shared';
 import { defaultAgreementText, groupDefaults } from '@hearth/shared';
-import { and, asc, count, eq, inArray, lt } from 'drizzle-orm';
+import { and, asc, count, eq, inArray, lt, ne } from 'drizzle-orm';
 import type { Store } from '../../db/database.ts';
 import { groups, memberships } from '../../db/schema.ts';
 import { AppError } from '../../errors.ts';
@@ -15,6 +15,7 @@ import type { Actor } from '../accounts/service.ts';
 import type { AgreementsService } from '../agreements/service.ts';
 import type { MembersService } from '../members/service.ts';
 import type { GroupGate, GroupRow, MembershipRow } from './gate.ts';
+import { recordAudit } from '../audit/service.ts';
 
 
 export function toGroup(group: GroupRow, membership: MembershipRow | null): Group {
@@ -121,7 +122,8 @@ export function createGroupsService(
         : await db
             .select({ group: groups, membership: memberships })
             .from(groups)
-            .innerJoin(memberships, membershipJoin)
+            // A group someone was banned from is closed to them: it is not listed.
+            .innerJoin(memberships, and(membershipJoin, ne(memberships.status, 'banned')))
             .orderBy(asc(groups.name));
       return rows.map((row) => toGroup(row.group, row.membership));
     },
@@ -146,6 +148,7 @@ export function createGroupsService(
           status: 'active',
         });
         await deps.agreements.publishIn(tx, group!.id, defaultAgreementText, actor.accountId);
+        await recordAudit(tx, actor, { groupId: group!.id, action: 'group.create', target: group!.name });
         return toGroup(group!, membership);
       });
     },
@@ -156,6 +159,8 @@ export function createGroupsService(
         await tx.update(groups).set(changes).where(eq(groups.id, groupId));
         // A larger group has room for people who were waiting.
         if (changes.capacity !== undefined) await deps.members.promoteWaitlist(tx, groupId);
+        // Which settings changed, never their new text.
+        await recordAudit(tx, actor, { groupId, action: 'group.update', reason: Object.keys(changes).sort().join(', ') });
       });
       return detail(actor, groupId);
     },

@@ -15,6 +15,7 @@ import type { AccountsService, Actor } from '../accounts/service.ts';
 import { toGroup } from '../groups/service.ts';
 import type { GroupGate } from '../groups/gate.ts';
 import type { MembersService } from '../members/service.ts';
+import { recordAudit } from '../audit/service.ts';
 
 type InviteRow = typeof invites.$inferSelect;
 
@@ -74,18 +75,22 @@ export function createInvitesService(
       const role = input?.role ?? 'participant';
       await access(actor, groupId, role === 'facilitator' ? 'invite.createForFacilitator' : 'invite.create');
       const code = randomToken();
-      const [row] = await db
-        .insert(invites)
-        .values({
-          groupId,
-          codeHash: hashToken(code),
-          role,
-          maxUses: input?.maxUses ?? null,
-          createdBy: actor.accountId,
-          expiresAt: new Date(Date.now() + (input?.expiresInDays ?? 7) * 86_400_000),
-        })
-        .returning();
-      return { ...toSummary(row!), code };
+      const row = await store.transaction(async (tx) => {
+        const [created] = await tx
+          .insert(invites)
+          .values({
+            groupId,
+            codeHash: hashToken(code),
+            role,
+            maxUses: input?.maxUses ?? null,
+            createdBy: actor.accountId,
+            expiresAt: new Date(Date.now() + (input?.expiresInDays ?? 7) * 86_400_000),
+          })
+          .returning();
+        await recordAudit(tx, actor, { groupId, action: 'invite.create', targetId: created!.id, target: `${role} invite` });
+        return created!;
+      });
+      return { ...toSummary(row), code };
     },
 
     async list(actor: Actor, groupId: string): Promise<InviteSummary[]> {
@@ -100,12 +105,15 @@ export function createInvitesService(
 
     async revoke(actor: Actor, groupId: string, inviteId: string): Promise<void> {
       await access(actor, groupId, 'invite.revoke');
-      const [row] = await db
-        .update(invites)
-        .set({ revokedAt: sql`coalesce(${invites.revokedAt}, now())` })
-        .where(and(eq(invites.id, inviteId), eq(invites.groupId, groupId)))
-        .returning({ id: invites.id });
-      if (!row) throw notFound('invite');
+      await store.transaction(async (tx) => {
+        const [row] = await tx
+          .update(invites)
+          .set({ revokedAt: sql`coalesce(${invites.revokedAt}, now())` })
+          .where(and(eq(invites.id, inviteId), eq(invites.groupId, groupId)))
+          .returning({ id: invites.id, role: invites.role });
+        if (!row) throw notFound('invite');
+        await recordAudit(tx, actor, { groupId, action: 'invite.revoke', targetId: row.id, target: `${row.role} invite` });
+      });
     },
 
     async preview(code: string): Promise<InvitePreview> {

@@ -1,6 +1,7 @@
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import {
   AssignFacilitatorRequestSchema,
+  BanListSchema,
   ChangeRoleRequestSchema,
   EmptyRequestSchema,
   GroupMemberSchema,
@@ -39,6 +40,21 @@ export const memberRoutes: FastifyPluginAsyncZod<{ members: MembersService }> = 
     { schema: { params: MemberParamsSchema, body: ChangeRoleRequestSchema, response: { 200: GroupMemberSchema } } },
     async (request) =>
       members.changeRole(requireActor(request), request.params.groupId, request.params.memberId, request.body.role),
+  );
+
+  app.get(
+    '/api/groups/:groupId/bans',
+    { schema: { params: GroupParamsSchema, response: { 200: BanListSchema } } },
+    async (request) => ({ bans: await members.bans(requireActor(request), request.params.groupId) }),
+  );
+
+  app.post(
+    '/api/groups/:groupId/bans/:memberId/lift',
+    { schema: { params: MemberParamsSchema, body: EmptyRequestSchema } },
+    async (request, reply) => {
+      await members.liftBan(requireActor(request), request.params.groupId, request.params.memberId);
+      return reply.code(204).send();
+    },
   );
 
   app.delete(

@@ -1,5 +1,6 @@
-import type { AssignFacilitatorRequest, GroupMember, GroupRole, MembershipStatus, RoomEvent } from '@hearth/shared';
-import { and, asc, count, eq, sql } from 'drizzle-orm';
+import type { AssignFacilitatorRequest, Ban, GroupMember, GroupRole, MembershipStatus, RoomEvent } from '@hearth/shared';
+import { recordAudit } from '../audit/service.ts';
+import { and, asc, count, desc, eq, sql } from 'drizzle-orm';
 import type { Db, Store } from '../../db/database.ts';
 import { pgConstraint, pgErrorCode } from '../../db/database.ts';
 import { accounts, groups, memberships } from '../../db/schema.ts';
@@ -114,6 +115,22 @@ export function createMembersService(
         'Please choose a name for this group that is different from the username.',
       );
     }
+    const [banned] = await executor
+      .select({ id: memberships.id })
+      .from(memberships)
+      .where(
+        and(
+          eq(memberships.groupId, input.groupId),
+          eq(memberships.accountId, input.accountId),
+          eq(memberships.status, 'banned'),
+        ),
+      );
+    if (banned) {
+      throw new AppError(
+        'forbidden',
+        'You cannot join this group. If you think this is a mistake, its organisers can look at it again.',
+      );
+    }
     try {
       const [row] = await executor
         .insert(memberships)
@@ -188,6 +205,7 @@ export function createMembersService(
           .set({ status, statusSince: sql`now()` })
           .where(eq(memberships.id, memberId))
           .returning();
+        await recordAudit(tx, actor, { groupId, action: 'member.approve', targetId: memberId, target: member.pseudonym });
         return toMember(row!);
       });
     },
@@ -200,6 +218,7 @@ export function createMembersService(
           throw new AppError('conflict', 'This person is not waiting for approval.');
         }
         await tx.delete(memberships).where(eq(memberships.id, memberId));
+        await recordAudit(tx, actor, { groupId, action: 'member.decline', targetId: memberId, target: member.pseudonym });
       });
     },
 
@@ -210,6 +229,7 @@ export function createMembersService(
         const events = await deps.leaveRooms(tx, groupId, memberId);
         const member = await findMember(tx, groupId, memberId);
         await removeMembership(tx, member);
+        await recordAudit(tx, actor, { groupId, action: 'member.remove', targetId: memberId, target: member.pseudonym });
         return { member, events };
       });
       deps.membershipChanged(removed.member.accountId, removed.events);
@@ -223,6 +243,37 @@ export function createMembersService(
         return left;
       });
       deps.membershipChanged(actor.accountId, events);
+    },
+
+    /** Who is banned from the group, and why. */
+    async bans(actor: Actor, groupId: string): Promise<Ban[]> {
+      await access(actor, groupId, 'ban.list');
+      const rows = await db
+        .select()
+        .from(memberships)
+        .where(and(eq(memberships.groupId, groupId), eq(memberships.status, 'banned')))
+        .orderBy(desc(memberships.statusSince));
+      return rows.map((row) => ({
+        memberId: row.id,
+        pseudonym: row.pseudonym,
+        reason: row.banReason ?? '',
+        bannedAt: row.statusSince.toISOString(),
+      }));
+    },
+
+    /** Lifting a ban ends the banned membership: the person may be invited again. */
+    async liftBan(actor: Actor, groupId: string, memberId: string): Promise<void> {
+      await access(actor, groupId, 'ban.lift');
+      await store.transaction(async (tx) => {
+        const [member] = await tx
+          .select()
+          .from(memberships)
+          .where(and(eq(memberships.id, memberId), eq(memberships.groupId, groupId), eq(memberships.status, 'banned')))
+          .for('update');
+        if (!member) throw notFound('ban');
+        await tx.delete(memberships).where(eq(memberships.id, member.id));
+        await recordAudit(tx, actor, { groupId, action: 'person.unban', targetId: member.id, target: member.pseudonym });
+      });
     },
 
     /** Changes a member's role; a new lead facilitator takes over from the previous one. */
@@ -247,6 +298,13 @@ export function createMembersService(
         const [row] = await tx.update(memberships).set({ role }).where(eq(memberships.id, memberId)).returning();
         // A participant who became a facilitator frees a participant's place.
         await promoteWaitlist(tx, groupId);
+        await recordAudit(tx, actor, {
+          groupId,
+          action: 'member.change_role',
+          targetId: memberId,
+          target: member.pseudonym,
+          reason: `${member.role} → ${role}`,
+        });
         return { member: toMember(row!), accountId: member.accountId };
       });
       deps.membershipChanged(changed.accountId);
@@ -286,6 +344,7 @@ export function createMembersService(
           pseudonym: input.pseudonym!,
           status: 'active',
         });
+        await recordAudit(tx, actor, { groupId, action: 'facilitator.assign', targetId: row.id, target: row.pseudonym });
         return toMember(row);
       });
     },

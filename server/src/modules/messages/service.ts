@@ -1,10 +1,13 @@
-import type { CommandPayload, Member, Message, RoomEvent, WarningInput } from '@hearth/shared';
+import type { CommandPayload, CrisisMatcher, Member, Message, RoomEvent, RoomNotice, WarningInput } from '@hearth/shared';
 import { WarningInputSchema } from '@hearth/shared';
-import { and, eq } from 'drizzle-orm';
+import { and, desc, eq, isNull } from 'drizzle-orm';
 import type { Db, Store } from '../../db/database.ts';
-import { groups, messageReactions, messages, sessions } from '../../db/schema.ts';
+import { alerts, groups, memberships, messageReactions, messages, roomMembers, sessions } from '../../db/schema.ts';
 import { AppError, notFound } from '../../errors.ts';
-import { can, isFacilitatorRole } from '../../policy.ts';
+import { can, isFacilitatorRole, type Action } from '../../policy.ts';
+import { recordAudit, type AuditEntryInput } from '../audit/service.ts';
+import { notices } from '../facilitation/notices.ts';
+import { bumpStaff } from '../facilitation/state.ts';
 import { isAttended } from '../rooms/attendance.ts';
 import { appendEvent, lockRoom, renderEvents, roomClosed, type NewRoomEvent } from '../rooms/events.ts';
 import { loadMessages } from './views.ts';
@@ -22,13 +25,25 @@ const waitingForFacilitator = () =>
 
 const messageGone = () => notFound('message');
 
+/** A facilitator acting on the room: their seat, and their account for the audit log. */
+export type Moderator = { member: Member; accountId: string };
+
+/** What a change means for others: room events, a console version, private notices. */
+export type MessageOutcome = {
+  events: RoomEvent[];
+  /** The sequence number of the last event stored (its message may be gone by the time it is read). */
+  seq: number;
+  staff: number | null;
+  notices: Array<{ accountId: string; notice: RoomNotice }>;
+};
+
 export type MessagesService = ReturnType<typeof createMessagesService>;
 
 /**
- * What people say in a room and everything they do to it. Every change is stored with a room
+ * What people say in a room and everything done to it. Every change is stored with a room
  * event in one transaction, and the event is returned for broadcasting only after commit.
  */
-export function createMessagesService(store: Store) {
+export function createMessagesService(store: Store, deps: { crisis: CrisisMatcher }) {
   const { db } = store;
 
   async function findSent(sessionId: string, authorId: string, clientId: string) {
@@ -39,10 +54,48 @@ export function createMessagesService(store: Store) {
     return row ? (await loadMessages(db, [row.id])).get(row.id)! : null;
   }
 
-  /** Participants speak only while a facilitator is present; facilitators always may. */
-  async function requireAttended(tx: Db, sessionId: string, author: Member): Promise<void> {
+  /**
+   * Whether this person may write now: a participant needs a facilitator present and no mute;
+   * nobody writes during a grounding pause; slow mode spaces a participant's messages.
+   */
+  async function requireMayWrite(tx: Db, sessionId: string, author: Member, opts: { spacing: boolean }) {
+    const now = new Date();
+    const [session] = await tx
+      .select({ pausedUntil: sessions.pausedUntil, slow: sessions.slowModeSeconds })
+      .from(sessions)
+      .where(eq(sessions.id, sessionId));
+    if (session?.pausedUntil && session.pausedUntil > now) {
+      throw new AppError('paused', 'The room is paused for a moment of grounding. You can write again when it ends.');
+    }
     if (isFacilitatorRole(author.role)) return;
     if (!(await isAttended(tx, sessionId))) throw waitingForFacilitator();
+    const [seat] = await tx
+      .select({ mutedUntil: roomMembers.mutedUntil })
+      .from(roomMembers)
+      .where(and(eq(roomMembers.sessionId, sessionId), eq(roomMembers.memberId, author.memberId)));
+    if (seat?.mutedUntil && seat.mutedUntil > now) {
+      const minutes = Math.max(1, Math.ceil((seat.mutedUntil.getTime() - now.getTime()) / 60_000));
+      throw new AppError(
+        'muted',
+        `A facilitator has paused your messages for now. You can write again in about ${minutes} minute${minutes === 1 ? '' : 's'}.`,
+      );
+    }
+    if (opts.spacing && session && session.slow > 0) {
+      const [last] = await tx
+        .select({ createdAt: messages.createdAt })
+        .from(messages)
+        .where(and(eq(messages.sessionId, sessionId), eq(messages.authorId, author.memberId)))
+        .orderBy(desc(messages.createdAt))
+        .limit(1);
+      const wait = last ? session.slow * 1000 - (now.getTime() - last.createdAt.getTime()) : 0;
+      if (wait > 0) {
+        const seconds = Math.ceil(wait / 1000);
+        throw new AppError(
+          'slow_mode',
+          `The room is in slow mode: you can send your next message in ${seconds} second${seconds === 1 ? '' : 's'}.`,
+        );
+      }
+    }
   }
 
   /** The group's categories: a warning may only name those. */
@@ -54,8 +107,7 @@ export function createMessagesService(store: Store) {
       .innerJoin(groups, eq(groups.id, sessions.groupId))
       .where(eq(sessions.id, sessionId));
     const known = new Set((row?.categories ?? []).map((c) => c.key));
-    const unknown = parsed.categories.filter((key) => !known.has(key));
-    if (unknown.length > 0) {
+    if (parsed.categories.some((key) => !known.has(key))) {
       throw new AppError('invalid_input', 'warning.categories: choose categories from this group’s list.');
     }
     return parsed;
@@ -80,40 +132,77 @@ export function createMessagesService(store: Store) {
     return row;
   }
 
-  /** Runs a change and its event in one transaction; returns the event as clients see it. */
-  async function change(
-    sessionId: string,
-    work: (tx: Db) => Promise<NewRoomEvent>,
-  ): Promise<RoomEvent | null> {
-    const row = await store.transaction(async (tx) => {
-      const room = await lockRoom(tx, sessionId);
-      if (room.status !== 'open') throw roomClosed();
-      return appendEvent(tx, sessionId, await work(tx));
-    });
-    const [event] = await renderEvents(db, [row]);
-    return event ?? null;
+  /** The text is removed, not hidden: what remains says only that a message was deleted. */
+  async function erase(tx: Db, messageId: string) {
+    await tx
+      .update(messages)
+      .set({ body: '', warningCategories: null, warningNote: null, deletedAt: new Date() })
+      .where(eq(messages.id, messageId));
+    await tx.delete(messageReactions).where(eq(messageReactions.messageId, messageId));
   }
 
-  return {
-    /**
-     * Stores a message once per client id and returns it after commit. `event` is null when
-     * the send was a resend of a message already stored.
-     */
-    async send(
-      author: Member,
-      input: CommandPayload<'message:send'>,
-    ): Promise<{ message: Message; event: RoomEvent | null }> {
-      const earlier = await findSent(input.sessionId, author.memberId, input.clientId);
-      if (earlier) return { message: earlier, event: null };
-      try {
-        const event = await change(input.sessionId, async (tx) => {
-          await requireAttended(tx, input.sessionId, author);
+  /** Crisis language never blocks a message: it alerts the facilitators and offers the writer support. */
+  async function watchForCrisis(tx: Db, sessionId: string, author: Member, messageId: string, text: string) {
+    if (isFacilitatorRole(author.role) || deps.crisis(text).length === 0) return null;
+    await tx.insert(alerts).values({ sessionId, messageId, memberId: author.memberId, kind: 'crisis_language' });
+    return bumpStaff(tx, sessionId);
+  }
+
+  type Work = (tx: Db) => Promise<{
+    events: NewRoomEvent[];
+    staff?: number | null;
+    notices?: MessageOutcome['notices'];
+    audit?: Omit<AuditEntryInput, 'groupId' | 'sessionId'>;
+  }>;
+
+  /** Runs a change and its events in one transaction; returns them as clients see them. */
+  async function change(sessionId: string, work: Work, auditor?: Moderator): Promise<MessageOutcome> {
+    const done = await store.transaction(async (tx) => {
+      const room = await lockRoom(tx, sessionId);
+      if (room.status !== 'open') throw roomClosed();
+      const result = await work(tx);
+      const rows = [];
+      for (const event of result.events) rows.push(await appendEvent(tx, sessionId, event));
+      if (auditor && result.audit) {
+        const [session] = await tx.select({ groupId: sessions.groupId }).from(sessions).where(eq(sessions.id, sessionId));
+        await recordAudit(tx, auditor, { ...result.audit, groupId: session!.groupId, sessionId });
+      }
+      return { rows, staff: result.staff ?? null, notices: result.notices ?? [] };
+    });
+    return {
+      events: await renderEvents(db, done.rows),
+      seq: done.rows.at(-1)?.seq ?? 0,
+      staff: done.staff,
+      notices: done.notices,
+    };
+  }
+
+  function allow(by: Moderator, action: Action) {
+    if (!can([by.member.role], action)) {
+      throw new AppError('forbidden', 'Only the room’s facilitators can do that.');
+    }
+  }
+
+  async function authorAccount(tx: Db, memberId: string) {
+    const [row] = await tx
+      .select({ accountId: memberships.accountId, pseudonym: memberships.pseudonym })
+      .from(memberships)
+      .where(eq(memberships.id, memberId));
+    return row!;
+  }
+
+  async function post(author: Member, input: CommandPayload<'message:send'>, kind: 'message' | 'announcement', by?: Moderator) {
+    const earlier = await findSent(input.sessionId, author.memberId, input.clientId);
+    if (earlier) return resend(earlier);
+    let stored: { id: string; createdAt: Date } | null = null;
+    try {
+      const outcome = await change(
+        input.sessionId,
+        async (tx) => {
+          if (kind === 'message') await requireMayWrite(tx, input.sessionId, author, { spacing: true });
           const warning = input.warning ? await checkWarning(tx, input.sessionId, input.warning) : null;
           if (input.replyToId) await messageIn(tx, input.sessionId, input.replyToId);
-          const [room] = await tx
-            .select({ lastSeq: sessions.lastSeq })
-            .from(sessions)
-            .where(eq(sessions.id, input.sessionId));
+          const [room] = await tx.select({ lastSeq: sessions.lastSeq }).from(sessions).where(eq(sessions.id, input.sessionId));
           const [inserted] = await tx
             .insert(messages)
             .values({
@@ -123,23 +212,59 @@ export function createMessagesService(store: Store) {
               // The event appended next takes this number: the room lock is held.
               seq: room!.lastSeq + 1,
               body: input.text,
+              kind,
               replyToId: input.replyToId ?? null,
               warningCategories: warning ? warning.categories : null,
               warningNote: warning ? warning.note : null,
             })
             .onConflictDoNothing({ target: [messages.sessionId, messages.authorId, messages.clientId] })
-            .returning({ id: messages.id });
+            .returning({ id: messages.id, createdAt: messages.createdAt });
           if (!inserted) throw new DuplicateSend();
-          return { type: 'message', change: 'posted', messageId: inserted.id };
-        });
-        if (event?.type !== 'message') throw new Error('a posted message could not be read back');
-        return { message: event.message, event };
-      } catch (error) {
-        if (!(error instanceof DuplicateSend)) throw error;
-        const stored = await findSent(input.sessionId, author.memberId, input.clientId);
-        if (!stored) throw error;
-        return { message: stored, event: null };
-      }
+          stored = inserted;
+          const staff = await watchForCrisis(tx, input.sessionId, author, inserted.id, input.text);
+          const account = staff ? await authorAccount(tx, author.memberId) : null;
+          return {
+            events: [{ type: 'message', change: 'posted', messageId: inserted.id }],
+            staff,
+            notices: account ? [{ accountId: account.accountId, notice: supportOffered(input.sessionId) }] : [],
+            audit: kind === 'announcement' ? { action: 'room.announce' } : undefined,
+          };
+        },
+        by,
+      );
+      // Answered from what was stored, even if the message was erased since (its author removed).
+      const { id, createdAt } = stored!;
+      return { ack: { id, seq: outcome.seq, createdAt: createdAt.toISOString() }, outcome, resent: null };
+    } catch (error) {
+      if (!(error instanceof DuplicateSend)) throw error;
+      const again = await findSent(input.sessionId, author.memberId, input.clientId);
+      if (!again) throw error;
+      return resend(again);
+    }
+  }
+
+  /** A resend of a message already stored: the same answer, and its posted event again. */
+  function resend(message: Message) {
+    return {
+      ack: { id: message.id, seq: message.seq, createdAt: message.createdAt },
+      outcome: null,
+      resent: message,
+    };
+  }
+
+  return {
+    /**
+     * Stores a message once per client id and returns it after commit. `outcome` is null when
+     * the send was a resend of a message already stored.
+     */
+    send(author: Member, input: CommandPayload<'message:send'>) {
+      return post(author, input, 'message');
+    },
+
+    /** A facilitator's announcement: shown apart, allowed even during a grounding pause. */
+    announce(by: Moderator, input: CommandPayload<'room:announce'>) {
+      allow(by, 'room.control');
+      return post(by.member, { ...input, replyToId: null, warning: null }, 'announcement', by);
     },
 
     /** The posted event of a message already stored, to broadcast again after a resend. */
@@ -156,7 +281,7 @@ export function createMessagesService(store: Store) {
 
     edit(author: Member, input: CommandPayload<'message:edit'>) {
       return change(input.sessionId, async (tx) => {
-        await requireAttended(tx, input.sessionId, author);
+        await requireMayWrite(tx, input.sessionId, author, { spacing: false });
         const row = await ownLiveMessage(tx, input.sessionId, input.messageId, author);
         // A facilitator's warning stays whatever the author sends; absent keeps the author's.
         const rewarn = input.warning !== undefined && !row.warningByFacilitator;
@@ -171,26 +296,28 @@ export function createMessagesService(store: Store) {
               : {}),
           })
           .where(eq(messages.id, row.id));
-        return { type: 'message', change: 'edited', messageId: row.id };
+        const staff = await watchForCrisis(tx, input.sessionId, author, row.id, input.text);
+        const account = staff ? await authorAccount(tx, author.memberId) : null;
+        return {
+          events: [{ type: 'message', change: 'edited', messageId: row.id }],
+          staff,
+          notices: account ? [{ accountId: account.accountId, notice: supportOffered(input.sessionId) }] : [],
+        };
       });
     },
 
-    /** The text is removed, not hidden: what remains says only that a message was deleted. */
+    /** Deleting one's own message is always allowed, paused, muted or not. */
     delete(author: Member, input: CommandPayload<'message:delete'>) {
       return change(input.sessionId, async (tx) => {
         const row = await ownLiveMessage(tx, input.sessionId, input.messageId, author);
-        await tx
-          .update(messages)
-          .set({ body: '', warningCategories: null, warningNote: null, deletedAt: new Date() })
-          .where(eq(messages.id, row.id));
-        await tx.delete(messageReactions).where(eq(messageReactions.messageId, row.id));
-        return { type: 'message', change: 'deleted', messageId: row.id };
+        await erase(tx, row.id);
+        return { events: [{ type: 'message', change: 'deleted', messageId: row.id }] };
       });
     },
 
     react(member: Member, input: CommandPayload<'message:react'>) {
       return change(input.sessionId, async (tx) => {
-        await requireAttended(tx, input.sessionId, member);
+        await requireMayWrite(tx, input.sessionId, member, { spacing: false });
         const row = await messageIn(tx, input.sessionId, input.messageId);
         if (row.deletedAt) throw new AppError('conflict', 'This message was deleted.');
         if (input.on) {
@@ -209,25 +336,134 @@ export function createMessagesService(store: Store) {
               ),
             );
         }
-        return { type: 'message', change: 'reacted', messageId: row.id };
+        return { events: [{ type: 'message', change: 'reacted', messageId: row.id }] };
       });
     },
 
     /** A facilitator adds or changes a warning; everyone, including latecomers, sees it. */
-    warn(facilitator: Member, input: CommandPayload<'message:warn'>) {
-      if (!can([facilitator.role], 'message.warn')) {
+    async warn(by: Moderator, input: CommandPayload<'message:warn'>) {
+      if (!can([by.member.role], 'message.warn')) {
         throw new AppError('forbidden', 'Only the room’s facilitators can add a warning to a message.');
       }
-      return change(input.sessionId, async (tx) => {
-        const row = await messageIn(tx, input.sessionId, input.messageId, true);
-        if (row.deletedAt) throw new AppError('conflict', 'This message was deleted.');
-        const warning = await checkWarning(tx, input.sessionId, input.warning);
-        await tx
-          .update(messages)
-          .set({ warningCategories: warning.categories, warningNote: warning.note, warningByFacilitator: true })
-          .where(eq(messages.id, row.id));
-        return { type: 'message', change: 'warned', messageId: row.id };
-      });
+      return change(
+        input.sessionId,
+        async (tx) => {
+          const row = await messageIn(tx, input.sessionId, input.messageId, true);
+          if (row.deletedAt) throw new AppError('conflict', 'This message was deleted.');
+          const warning = await checkWarning(tx, input.sessionId, input.warning);
+          await tx
+            .update(messages)
+            .set({ warningCategories: warning.categories, warningNote: warning.note, warningByFacilitator: true })
+            .where(eq(messages.id, row.id));
+          return {
+            events: [{ type: 'message', change: 'warned', messageId: row.id }],
+            audit: { action: 'message.warn', targetId: row.id, target: warning.categories.join(', ') || null },
+          };
+        },
+        by,
+      );
+    },
+
+    /** Hidden from the room, not deleted: facilitators still see it, and can show it again. */
+    async hide(by: Moderator, input: CommandPayload<'message:hide'>) {
+      allow(by, 'message.moderate');
+      return change(
+        input.sessionId,
+        async (tx) => {
+          const row = await messageIn(tx, input.sessionId, input.messageId, true);
+          if (row.deletedAt) throw new AppError('conflict', 'This message was deleted.');
+          if ((row.hiddenAt !== null) === input.hidden) {
+            throw new AppError('conflict', input.hidden ? 'This message is already hidden.' : 'This message is not hidden.');
+          }
+          await tx.update(messages).set({ hiddenAt: input.hidden ? new Date() : null }).where(eq(messages.id, row.id));
+          const author = await authorAccount(tx, row.authorId);
+          return {
+            events: [{ type: 'message', change: input.hidden ? 'hidden' : 'unhidden', messageId: row.id }],
+            notices: input.hidden
+              ? [{ accountId: author.accountId, notice: notice(input.sessionId, 'message_hidden', notices.messageHidden) }]
+              : [],
+            audit: {
+              action: input.hidden ? 'message.hide' : 'message.unhide',
+              targetId: row.id,
+              target: author.pseudonym,
+              reason: input.reason ?? '',
+            },
+          };
+        },
+        by,
+      );
+    },
+
+    /** A facilitator deletes someone's message: its text is gone for everyone. */
+    async remove(by: Moderator, input: CommandPayload<'message:remove'>) {
+      allow(by, 'message.moderate');
+      return change(
+        input.sessionId,
+        async (tx) => {
+          const row = await messageIn(tx, input.sessionId, input.messageId, true);
+          if (row.deletedAt) throw new AppError('conflict', 'This message was already deleted.');
+          await erase(tx, row.id);
+          const author = await authorAccount(tx, row.authorId);
+          return {
+            events: [{ type: 'message', change: 'deleted', messageId: row.id }],
+            notices:
+              row.authorId === by.member.memberId
+                ? []
+                : [{ accountId: author.accountId, notice: notice(input.sessionId, 'message_removed', notices.messageRemoved) }],
+            audit: { action: 'message.remove', targetId: row.id, target: author.pseudonym, reason: input.reason ?? '' },
+          };
+        },
+        by,
+      );
+    },
+
+    /** Removes all of one person's messages in this session, each with its event. */
+    async clear(by: Moderator, input: CommandPayload<'member:clear-messages'>) {
+      allow(by, 'message.moderate');
+      return change(
+        input.sessionId,
+        async (tx) => {
+          const theirs = await tx
+            .select({ id: messages.id })
+            .from(messages)
+            .where(and(eq(messages.sessionId, input.sessionId), eq(messages.authorId, input.memberId), isNull(messages.deletedAt)))
+            .for('update');
+          const [person] = await tx
+            .select({ accountId: memberships.accountId, pseudonym: memberships.pseudonym })
+            .from(memberships)
+            .innerJoin(sessions, eq(sessions.groupId, memberships.groupId))
+            .where(and(eq(memberships.id, input.memberId), eq(sessions.id, input.sessionId)));
+          if (!person) throw notFound('member');
+          for (const { id } of theirs) await erase(tx, id);
+          return {
+            events: theirs.map(({ id }) => ({ type: 'message' as const, change: 'deleted' as const, messageId: id })),
+            notices:
+              theirs.length > 0 && input.memberId !== by.member.memberId
+                ? [{ accountId: person.accountId, notice: notice(input.sessionId, 'message_removed', notices.messageRemoved) }]
+                : [],
+            audit: {
+              action: 'messages.clear',
+              targetId: input.memberId,
+              target: person.pseudonym,
+              reason: withCount(input.reason ?? '', theirs.length),
+            },
+          };
+        },
+        by,
+      );
     },
   };
+}
+
+function notice(sessionId: string, kind: RoomNotice['kind'], message: string): RoomNotice {
+  return { sessionId, kind, message, until: null };
+}
+
+function supportOffered(sessionId: string): RoomNotice {
+  return notice(sessionId, 'support_offered', notices.supportOffered);
+}
+
+function withCount(reason: string, count: number): string {
+  const counted = `${count} message${count === 1 ? '' : 's'}`;
+  return reason ? `${counted}: ${reason}` : counted;
 }

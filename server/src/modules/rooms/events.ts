@@ -4,6 +4,7 @@ import { and, asc, eq, gt, inArray, lte, sql } from 'drizzle-orm';
 import type { Db } from '../../db/database.ts';
 import { memberships, roomEvents, sessions } from '../../db/schema.ts';
 import { AppError } from '../../errors.ts';
+import { controlsOf } from '../facilitation/state.ts';
 import { loadMessages, toMember } from '../messages/views.ts';
 
 type EventRow = typeof roomEvents.$inferSelect;
@@ -72,6 +73,9 @@ export async function renderEvents(db: Db, rows: readonly EventRow[]): Promise<R
       const member = membersById.get(row.memberId) ?? formerMember(row.memberId);
       const state = membersById.has(row.memberId) ? row.state : 'left';
       events.push({ ...base, type: 'presence', member, state });
+    } else if (row.type === 'controls') {
+      // The controls as they stand now, like messages: a client catching up needs no history.
+      events.push({ ...base, type: 'controls', controls: await controlsOf(db, row.sessionId) });
     } else {
       events.push({ ...base, type: 'closed' });
     }
@@ -79,11 +83,22 @@ export async function renderEvents(db: Db, rows: readonly EventRow[]): Promise<R
   return events;
 }
 
+/**
+ * An event as participants see it: a message a facilitator hid keeps its place and says so,
+ * without its words. Facilitators see everything.
+ */
+export function forParticipants(event: RoomEvent): RoomEvent {
+  if (event.type !== 'message' || !event.message.hidden) return event;
+  return { ...event, message: { ...event.message, text: '', warning: null, reactions: {} } };
+}
+
+export type Audience = 'participant' | 'facilitator';
+
 /** A member who no longer exists: no name is kept, and they are in no room. */
 const formerMember = (memberId: string): Member => ({ memberId, pseudonym: '', role: 'participant' });
 
-/** Events after a sequence number, one page at a time, as clients see them. */
-export async function eventsAfter(db: Db, sessionId: string, afterSeq: number) {
+/** Events after a sequence number, one page at a time, as clients of an audience see them. */
+export async function eventsAfter(db: Db, sessionId: string, afterSeq: number, audience: Audience) {
   // Everything up to the counter read here has committed: numbers are taken under the row lock
   // in the same transaction that stores the event.
   const [room] = await db.select({ lastSeq: sessions.lastSeq }).from(sessions).where(eq(sessions.id, sessionId));
@@ -96,8 +111,9 @@ export async function eventsAfter(db: Db, sessionId: string, afterSeq: number) {
     .limit(limits.catchUpPageSize + 1);
   const hasMore = rows.length > limits.catchUpPageSize;
   const page = rows.slice(0, limits.catchUpPageSize);
+  const events = await renderEvents(db, page);
   return {
-    events: await renderEvents(db, page),
+    events: audience === 'facilitator' ? events : events.map(forParticipants),
     hasMore,
     lastSeq: hasMore ? page.at(-1)!.seq : Math.max(upTo, afterSeq),
   };

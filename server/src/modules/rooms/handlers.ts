@@ -1,26 +1,18 @@
 import { isFacilitatorRole } from '../../policy.ts';
-import { publishEvents } from '../../realtime/publish.ts';
+import { notifyStaff, publishEvents } from '../../realtime/publish.ts';
 import type { EventRouter } from '../../realtime/router.ts';
 import { channels, type HearthServer, type HearthSocket } from '../../realtime/types.ts';
-import type { Seats } from './seat.ts';
+import { audienceOf, type Seats } from './seat.ts';
 import type { PresenceOutcome, RoomsService } from './service.ts';
 
 /** A typing signal is passed on at most this often per socket. */
 const TYPING_INTERVAL_MS = 2000;
 
 export function registerRoomHandlers(router: EventRouter, io: HearthServer, rooms: RoomsService, seats: Seats) {
-  async function tellFacilitatorsWhoWaits(sessionIds: readonly string[]) {
-    for (const sessionId of sessionIds) {
-      io.to(channels.facilitators(sessionId)).emit('room:waiting', {
-        sessionId,
-        waiting: await rooms.waitingList(sessionId),
-      });
-    }
-  }
-
+  /** Presence news for the room, and a fresh console for its facilitators (the waiting list may differ). */
   async function announce(outcome: PresenceOutcome) {
     publishEvents(io, outcome.events);
-    await tellFacilitatorsWhoWaits(outcome.sessionIds);
+    for (const sessionId of outcome.sessionIds) notifyStaff(io, sessionId, await rooms.staffChanged(sessionId));
   }
 
   async function leaveChannels(socket: HearthSocket, sessionId: string) {
@@ -49,26 +41,25 @@ export function registerRoomHandlers(router: EventRouter, io: HearthServer, room
     socket.data.rooms.set(sessionId, seat);
     if (isFacilitatorRole(seat.member.role)) await socket.join(channels.facilitators(sessionId));
     if (!seat.admitted) {
-      await tellFacilitatorsWhoWaits([sessionId]);
+      notifyStaff(io, sessionId, await rooms.staffChanged(sessionId));
       return result;
     }
     await socket.join(channels.room(sessionId));
     // An event stored after the page was read but broadcast before this socket joined the
     // channel would be missed; reading once more after joining closes that window.
     if (!result.hasMore) {
-      const more = await rooms.catchUp(sessionId, result.lastSeq);
+      const more = await rooms.catchUp(sessionId, result.lastSeq, audienceOf(seat));
       result.events.push(...more.events);
       result.lastSeq = more.lastSeq;
       result.hasMore = more.hasMore;
     }
     publishEvents(io, joined.events);
-    await tellFacilitatorsWhoWaits([sessionId]);
     return result;
   });
 
   router.on('room:catch-up', async ({ socket }, { sessionId, afterSeq }) => {
-    await seats.admitted(socket, sessionId);
-    return rooms.catchUp(sessionId, afterSeq);
+    const seat = await seats.admitted(socket, sessionId);
+    return rooms.catchUp(sessionId, afterSeq, audienceOf(seat));
   });
 
   router.on('room:leave', async ({ socket }, { sessionId }) => {
@@ -96,9 +87,9 @@ export function registerRoomHandlers(router: EventRouter, io: HearthServer, room
 
   router.on('room:admit', async ({ socket }, { sessionId, memberId }) => {
     const seat = await seats.admitted(socket, sessionId);
-    const { accountId } = await rooms.admit(seat.member, sessionId, memberId);
+    const { accountId, staff } = await rooms.admit(seat.member, sessionId, memberId, socket.data.actor.accountId);
     io.to(channels.account(accountId)).emit('room:admitted', { sessionId });
-    await tellFacilitatorsWhoWaits([sessionId]);
+    notifyStaff(io, sessionId, staff);
     return {};
   });
 

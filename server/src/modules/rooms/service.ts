@@ -5,7 +5,6 @@ import type {
   RoomEvent,
   RoomPreferences,
   RosterEntry,
-  SupportRequest,
 } from '@hearth/shared';
 import { and, asc, eq, inArray, isNull, lt, ne, sql } from 'drizzle-orm';
 import type { Db, Store } from '../../db/database.ts';
@@ -16,7 +15,20 @@ import type { Actor } from '../accounts/service.ts';
 import type { AgreementsService } from '../agreements/service.ts';
 import type { GroupGate } from '../groups/gate.ts';
 import { toMember } from '../messages/views.ts';
-import { appendEvent, eventsAfter, lockRoom, renderEvents, roomClosed } from './events.ts';
+import { recordAudit } from '../audit/service.ts';
+import { bumpStaff, checkInAnswerOf, controlsOf, sideThreadOf } from '../facilitation/state.ts';
+import { appendEvent, eventsAfter, lockRoom, renderEvents, roomClosed, type Audience } from './events.ts';
+
+const removedFromSession = () =>
+  new AppError(
+    'forbidden',
+    'A facilitator has asked you to leave this session’s room. You are welcome at the group’s next session.',
+  );
+
+async function isLocked(tx: Db, sessionId: string): Promise<boolean> {
+  const [row] = await tx.select({ locked: sessions.locked }).from(sessions).where(eq(sessions.id, sessionId));
+  return row?.locked ?? false;
+}
 
 /** A socket's seat in a room: who it speaks as, and whether it is past the waiting room. */
 export type RoomSeat = { member: Member; admitted: boolean };
@@ -39,8 +51,6 @@ export function createRoomsService(
     agreements: AgreementsService;
     access: GroupGate;
     nodeId: string;
-    /** Unacknowledged "I need support" requests, shown to facilitators as they enter. */
-    openSupportRequests: (sessionId: string) => Promise<SupportRequest[]>;
   },
 ) {
   const { db } = store;
@@ -65,7 +75,9 @@ export function createRoomsService(
         roomMembers,
         and(eq(roomMembers.sessionId, roomConnections.sessionId), eq(roomMembers.memberId, roomConnections.memberId)),
       )
-      .where(and(eq(roomConnections.sessionId, sessionId), isNull(roomMembers.admittedAt)));
+      .where(
+        and(eq(roomConnections.sessionId, sessionId), isNull(roomMembers.admittedAt), eq(memberships.status, 'active')),
+      );
     return rows.map((row) => toMember(row.member)).sort((a, b) => a.pseudonym.localeCompare(b.pseudonym));
   }
 
@@ -147,9 +159,17 @@ export function createRoomsService(
     async join(actor: Actor, sessionId: string, socketId: string, afterSeq: number) {
       const { session, group, member } = await this.enter(actor, sessionId);
       const facilitator = isFacilitatorRole(member.role);
-      const { admitted, presence } = await store.transaction(async (tx) => {
+      const { admitted, presence, seatRow } = await store.transaction(async (tx) => {
         const room = await lockRoom(tx, sessionId);
         if (room.status !== 'open') throw roomClosed();
+        const [earlier] = await tx
+          .select()
+          .from(roomMembers)
+          .where(and(eq(roomMembers.sessionId, sessionId), eq(roomMembers.memberId, member.memberId)));
+        if (earlier?.removedAt) throw removedFromSession();
+        if (!facilitator && !earlier?.admittedAt && (await isLocked(tx, sessionId))) {
+          throw new AppError('room_locked', 'The facilitators have closed this room to new arrivals for now.');
+        }
         await tx
           .insert(roomConnections)
           .values({ socketId, sessionId, memberId: member.memberId, nodeId: deps.nodeId })
@@ -162,7 +182,10 @@ export function createRoomsService(
           .from(roomMembers)
           .where(and(eq(roomMembers.sessionId, sessionId), eq(roomMembers.memberId, member.memberId)));
         const admitted = facilitator || !group.waitingRoom || seat?.admittedAt != null;
-        if (!admitted) return { admitted, presence: null };
+        if (!admitted) {
+          await bumpStaff(tx, sessionId);
+          return { admitted, presence: null, seatRow: seat };
+        }
         if (!seat?.admittedAt) {
           await tx
             .insert(roomMembers)
@@ -177,16 +200,19 @@ export function createRoomsService(
           !seat || seat.state === 'left'
             ? await setPresence(tx, sessionId, member.memberId, 'present', true)
             : null;
-        return { admitted, presence };
+        return { admitted, presence, seatRow: seat };
       });
       const agreement = await deps.agreements.current(group.id, member.memberId);
-      const [page, people, waiting, supportRequests, events] = await Promise.all([
-        admitted ? eventsAfter(db, sessionId, afterSeq) : { events: [], hasMore: false, lastSeq: afterSeq },
+      const audience = facilitator ? 'facilitator' : 'participant';
+      const [page, people, controls, checkInAnswer, sideMessages, events] = await Promise.all([
+        admitted ? eventsAfter(db, sessionId, afterSeq, audience) : { events: [], hasMore: false, lastSeq: afterSeq },
         admitted ? roster(db, sessionId) : [],
-        facilitator ? waitingList(db, sessionId) : [],
-        facilitator ? deps.openSupportRequests(sessionId) : [],
+        controlsOf(db, sessionId),
+        facilitator ? null : checkInAnswerOf(db, sessionId, member.memberId),
+        facilitator ? [] : sideThreadOf(db, sessionId, member.memberId),
         presence ? renderEvents(db, [presence]) : [],
       ]);
+      const mutedUntil = seatRow?.mutedUntil && seatRow.mutedUntil > new Date() ? seatRow.mutedUntil.toISOString() : null;
       const result: JoinResult = {
         sessionId,
         title: session.title,
@@ -200,25 +226,34 @@ export function createRoomsService(
         contentWarnings: group.contentWarnings,
         admitted,
         roster: people,
-        waiting,
-        supportRequests,
+        controls,
+        mutedUntil,
+        checkInAnswer,
+        sideMessages,
         ...page,
       };
-      return { result, seat: { member, admitted } satisfies RoomSeat, events };
+      return { result, seat: { member, admitted } satisfies RoomSeat, events, waiting: !admitted };
     },
 
-    /** A member as they are now, while their place in the group is active; null otherwise. */
-    async activeMember(memberId: string): Promise<Member | null> {
+    /**
+     * A member as they are now, while their place in the group is active and no facilitator
+     * removed them from this session; null otherwise.
+     */
+    async seatMember(memberId: string, sessionId: string): Promise<Member | null> {
       const [row] = await db
-        .select()
+        .select({ member: memberships, removedAt: roomMembers.removedAt })
         .from(memberships)
+        .leftJoin(roomMembers, and(eq(roomMembers.memberId, memberships.id), eq(roomMembers.sessionId, sessionId)))
         .where(and(eq(memberships.id, memberId), eq(memberships.status, 'active')));
-      return row ? toMember(row) : null;
+      return row && !row.removedAt ? toMember(row.member) : null;
     },
+
+    /** Bumps the facilitators' console version (the waiting list may have changed). */
+    staffChanged: (sessionId: string) => bumpStaff(db, sessionId),
 
     /** Events after a sequence number, for a client that noticed a gap. */
-    catchUp(sessionId: string, afterSeq: number) {
-      return eventsAfter(db, sessionId, afterSeq);
+    catchUp(sessionId: string, afterSeq: number, audience: Audience) {
+      return eventsAfter(db, sessionId, afterSeq, audience);
     },
 
     /** A socket left one room (or, without a session, every room: it disconnected). */
@@ -244,17 +279,17 @@ export function createRoomsService(
     },
 
     /** A facilitator lets a waiting participant in; returns the account to tell. */
-    async admit(facilitator: Member, sessionId: string, memberId: string) {
+    async admit(facilitator: Member, sessionId: string, memberId: string, facilitatorAccountId: string) {
       if (!can([facilitator.role], 'room.admit')) {
         throw new AppError('forbidden', 'Only the room’s facilitators can let people in.');
       }
       const [member] = await db
-        .select({ accountId: memberships.accountId, groupId: memberships.groupId })
+        .select({ accountId: memberships.accountId, groupId: memberships.groupId, pseudonym: memberships.pseudonym })
         .from(memberships)
         .innerJoin(sessions, eq(sessions.groupId, memberships.groupId))
         .where(and(eq(memberships.id, memberId), eq(sessions.id, sessionId), eq(memberships.status, 'active')));
       if (!member) throw notFound('member');
-      await store.transaction(async (tx) => {
+      const staff = await store.transaction(async (tx) => {
         const room = await lockRoom(tx, sessionId);
         if (room.status !== 'open') throw roomClosed();
         await tx
@@ -264,8 +299,16 @@ export function createRoomsService(
             target: [roomMembers.sessionId, roomMembers.memberId],
             set: { admittedAt: sql`coalesce(${roomMembers.admittedAt}, now())`, admittedBy: facilitator.memberId },
           });
+        await recordAudit(tx, { accountId: facilitatorAccountId }, {
+          groupId: member.groupId,
+          sessionId,
+          action: 'room.admit',
+          targetId: memberId,
+          target: member.pseudonym,
+        });
+        return bumpStaff(tx, sessionId);
       });
-      return { accountId: member.accountId };
+      return { accountId: member.accountId, staff };
     },
 
     /**
@@ -287,15 +330,36 @@ export function createRoomsService(
         )
         .orderBy(asc(roomMembers.sessionId));
       const rows = [];
-      for (const { sessionId } of inRooms) {
-        const room = await lockRoom(tx, sessionId);
+      for (const { sessionId } of inRooms) rows.push(...(await this.leaveIn(tx, sessionId, memberId)));
+      return renderEvents(tx, rows);
+    },
+
+    /**
+     * Drops a member's connections to every open room of a group (waiting ones included) inside
+     * the caller's transaction; returns those rooms' ids, whether or not they were connected.
+     */
+    async dropConnectionsInGroup(tx: Db, groupId: string, memberId: string): Promise<string[]> {
+      const open = await tx
+        .select({ id: sessions.id })
+        .from(sessions)
+        .where(and(eq(sessions.groupId, groupId), eq(sessions.status, 'open')));
+      const ids = open.map((row) => row.id);
+      if (ids.length > 0) {
         await tx
           .delete(roomConnections)
-          .where(and(eq(roomConnections.sessionId, sessionId), eq(roomConnections.memberId, memberId)));
-        const row = await setPresence(tx, sessionId, memberId, 'left', room.status === 'open');
-        if (row) rows.push(row);
+          .where(and(eq(roomConnections.memberId, memberId), inArray(roomConnections.sessionId, ids)));
       }
-      return renderEvents(tx, rows);
+      return ids;
+    },
+
+    /** Takes a member out of one room inside the caller's transaction; returns the event rows. */
+    async leaveIn(tx: Db, sessionId: string, memberId: string) {
+      const room = await lockRoom(tx, sessionId);
+      await tx
+        .delete(roomConnections)
+        .where(and(eq(roomConnections.sessionId, sessionId), eq(roomConnections.memberId, memberId)));
+      const row = await setPresence(tx, sessionId, memberId, 'left', room.status === 'open');
+      return row ? [row] : [];
     },
 
     /**

@@ -1,4 +1,5 @@
 import type {
+  AuditAction,
   CreateSessionRequest,
   ScheduleRequest,
   ScheduleResult,
@@ -15,6 +16,7 @@ import { AppError, notFound } from '../../errors.ts';
 import type { Actor } from '../accounts/service.ts';
 import type { GroupGate } from '../groups/gate.ts';
 import type { SessionLifecycle } from './lifecycle.ts';
+import { recordAudit } from '../audit/service.ts';
 
 type SessionRow = typeof sessions.$inferSelect;
 type SeriesRow = typeof sessionSeries.$inferSelect;
@@ -144,6 +146,11 @@ export function createSessionsService(store: Store, deps: { access: GroupGate; l
     return row;
   }
 
+  /** Records a session action in the audit log once it is done (never the session's brief). */
+  function audited(actor: Actor, row: SessionRow, action: AuditAction, reason = '') {
+    return recordAudit(db, actor, { groupId: row.groupId, sessionId: row.id, action, targetId: row.id, target: row.title, reason });
+  }
+
   function requireScheduled(row: SessionRow): void {
     if (row.status !== 'scheduled') {
       throw new AppError('conflict', 'Only a session that has not started yet can be changed.');
@@ -210,6 +217,7 @@ export function createSessionsService(store: Store, deps: { access: GroupGate; l
           endsAt: new Date(startsAt.getTime() + input.durationMinutes * 60_000),
         })
         .returning();
+      await audited(actor, row!, 'session.start');
       return toSession(row!);
     },
 
@@ -234,6 +242,7 @@ export function createSessionsService(store: Store, deps: { access: GroupGate; l
             endsAt: first.plus({ minutes: input.durationMinutes }).toJSDate(),
           })
           .returning();
+        await audited(actor, row!, 'session.schedule');
         return { series: null, sessions: [toSession(row!)] };
       }
       if (input.until && input.until < input.date) {
@@ -260,6 +269,13 @@ export function createSessionsService(store: Store, deps: { access: GroupGate; l
           .from(sessions)
           .where(eq(sessions.seriesId, series!.id))
           .orderBy(asc(sessions.startsAt));
+        await recordAudit(tx, actor, {
+          groupId,
+          action: 'session.schedule',
+          targetId: series!.id,
+          target: series!.title,
+          reason: input.repeat,
+        });
         return { series: toSeries(series!), sessions: rows.map(toSession) };
       });
     },
@@ -292,6 +308,7 @@ export function createSessionsService(store: Store, deps: { access: GroupGate; l
         .where(and(eq(sessions.id, sessionId), eq(sessions.status, 'scheduled')))
         .returning();
       if (!updated) throw new AppError('conflict', 'Only a session that has not started yet can be changed.');
+      await audited(actor, updated, 'session.update', Object.keys(changes).sort().join(', '));
       return toSession(updated);
     },
 
@@ -301,7 +318,9 @@ export function createSessionsService(store: Store, deps: { access: GroupGate; l
       if (!(await deps.lifecycle.open(sessionId))) {
         throw new AppError('conflict', 'Only a session that has not started or ended can be opened.');
       }
-      return toSession(await sessionFor(actor, sessionId, 'session.run'));
+      const opened = await sessionFor(actor, sessionId, 'session.run');
+      await audited(actor, opened, 'session.open');
+      return toSession(opened);
     },
 
     /** Ends an open session: its room closes for everyone, on every node. */
@@ -310,7 +329,9 @@ export function createSessionsService(store: Store, deps: { access: GroupGate; l
       if (!(await deps.lifecycle.close(sessionId))) {
         throw new AppError('conflict', 'Only an open session can be ended.');
       }
-      return toSession(await sessionFor(actor, sessionId, 'session.run'));
+      const ended = await sessionFor(actor, sessionId, 'session.run');
+      await audited(actor, ended, 'session.end');
+      return toSession(ended);
     },
 
     /** Cancels one session; a series goes on without it. */
@@ -323,6 +344,7 @@ export function createSessionsService(store: Store, deps: { access: GroupGate; l
         .where(and(eq(sessions.id, sessionId), eq(sessions.status, 'scheduled')))
         .returning();
       if (!updated) throw new AppError('conflict', 'Only a session that has not started yet can be cancelled.');
+      await audited(actor, updated, 'session.cancel');
       return toSession(updated);
     },
   };

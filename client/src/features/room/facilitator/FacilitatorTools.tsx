@@ -1,111 +1,19 @@
 /**
- * What only facilitators use in a room. Loaded when a facilitator opens a room, so the code every
- * participant downloads stays small.
+ * What only facilitators use: in a room, and the check-out totals on the group page. Loaded only
+ * for them, so the code every participant downloads stays small. (One chunk on purpose: a chunk
+ * of its own for the group page's part made the bundler split the participants' code in two.)
  */
-import { useId, useState, type SubmitEvent } from 'react';
-import type { CwCategory, Member, Warning, WarningInput } from '@hearth/shared';
+import { useState, type SubmitEvent } from 'react';
+import type { CwCategory, Warning, WarningInput } from '@hearth/shared';
 import { ConfirmAction } from '../../../components/confirm.tsx';
 import { api, toApiRequestError } from '../../../lib/api.ts';
-import { formatTime } from '../../../lib/format.ts';
-import { supportAlertKey, type SupportAlert } from '../roomClient.ts';
 import { WarningFields } from '../WarningPicker.tsx';
+import './console.css';
 
-export function WaitingRoomList({
-  waiting,
-  onAdmit,
-}: {
-  waiting: readonly Member[];
-  onAdmit: (memberId: string) => Promise<string | null>;
-}) {
-  const headingId = useId();
-  const [pending, setPending] = useState<string | null>(null);
-  const [error, setError] = useState<string | null>(null);
-
-  function admit(memberId: string) {
-    setPending(memberId);
-    setError(null);
-    void onAdmit(memberId).then((problem) => {
-      setPending(null);
-      setError(problem);
-    });
-  }
-
-  // The live region stays in the page, so that someone arriving in the waiting room is announced.
-  return (
-    <div aria-live="polite">
-      {waiting.length > 0 && (
-        <section className="room-waiting-list" aria-labelledby={headingId}>
-          <h2 id={headingId} className="room-section-title">
-            Waiting room
-          </h2>
-          <ul className="plain-list">
-            {waiting.map((member) => (
-              <li key={member.memberId} className="list-row">
-                <span className="list-main">{member.pseudonym}</span>
-                <button
-                  type="button"
-                  className="button-small"
-                  disabled={pending === member.memberId}
-                  onClick={() => {
-                    admit(member.memberId);
-                  }}
-                >
-                  Let in<span className="visually-hidden"> {member.pseudonym}</span>
-                </button>
-              </li>
-            ))}
-          </ul>
-          {error && (
-            <p className="msg-error" role="alert">
-              {error}
-            </p>
-          )}
-        </section>
-      )}
-    </div>
-  );
-}
-
-export function SupportAlerts({
-  alerts,
-  onDismiss,
-}: {
-  alerts: readonly SupportAlert[];
-  onDismiss: (alert: SupportAlert) => void;
-}) {
-  const headingId = useId();
-  return (
-    <div aria-live="polite">
-      {alerts.length > 0 && (
-        <section className="room-support-alerts" aria-labelledby={headingId}>
-          <h2 id={headingId} className="room-section-title">
-            Support asked for
-          </h2>
-          <p className="hint">Only facilitators see this. Reach out to them privately and gently.</p>
-          <ul className="plain-list">
-            {alerts.map((alert) => (
-              <li key={supportAlertKey(alert)} className="list-row">
-                <span>
-                  <span className="list-main">{alert.member.pseudonym}</span> asked for support at{' '}
-                  <time dateTime={alert.at}>{formatTime(alert.at)}</time>
-                </span>
-                <button
-                  type="button"
-                  className="button-secondary button-small"
-                  onClick={() => {
-                    onDismiss(alert);
-                  }}
-                >
-                  Done<span className="visually-hidden"> with {alert.member.pseudonym}’s request</span>
-                </button>
-              </li>
-            ))}
-          </ul>
-        </section>
-      )}
-    </div>
-  );
-}
+export { ConsoleAnnouncer } from './ConsoleAnnouncer.tsx';
+export { FacilitatorConsole } from './FacilitatorConsole.tsx';
+export { ModerationActions } from './ModerationActions.tsx';
+export { RecentSessions } from '../../../pages/RecentSessions.tsx';
 
 export function EndSessionControl({
   sessionId,

@@ -1,0 +1,51 @@
+import type { Message } from '@hearth/shared';
+import { ConfirmAction } from '../../../components/confirm.tsx';
+import { useRoomUi } from '../roomUi.ts';
+
+/** A facilitator's actions on someone's message, in its "More" menu: hide it, or delete it. */
+export function ModerationActions({
+  message,
+  own,
+  pending,
+  run,
+}: {
+  message: Message;
+  own: boolean;
+  pending: boolean;
+  run: (task: () => Promise<string | null>, after?: string) => Promise<boolean>;
+}) {
+  const { client } = useRoomUi();
+  const target = { sessionId: message.sessionId, messageId: message.id };
+  return (
+    <>
+      {!message.hidden && !own && (
+        <button
+          type="button"
+          className="button-secondary button-small"
+          disabled={pending}
+          onClick={() => {
+            void run(
+              async () => (await client.command('message:hide', { ...target, hidden: true }))?.message ?? null,
+              'Hidden from the room. Facilitators still see it, marked.',
+            );
+          }}
+        >
+          Hide from the room
+        </button>
+      )}
+      {!own && (
+        <ConfirmAction
+          label="Delete"
+          className="button-secondary button-small"
+          question="Delete this message for everyone? Its words are gone for good; others see only that it was deleted."
+          confirmLabel="Yes, delete it"
+          keepLabel="Keep it"
+          pending={pending}
+          onConfirm={async () => {
+            await run(async () => (await client.command('message:remove', target))?.message ?? null);
+          }}
+        />
+      )}
+    </>
+  );
+}
