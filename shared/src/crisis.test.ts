@@ -9,6 +9,10 @@ describe('crisis-language detection', () => {
     'I don’t know if I want to die or just sleep for a year',
     'I have been cutting myself again',
     'I’m not safe right now',
+    'I’m not ok, I want to die',
+    'I can’t sleep, I want to die',
+    'Nobody cares and I want to die',
+    'It is not that I am sad but I want to die',
   ])('notices %j', (text) => {
     expect(detectCrisis(text).length).toBeGreaterThan(0);
   });

@@ -40,10 +40,14 @@ export const defaultCrisisPhrases: readonly string[] = [
   'he’s outside',
 ];
 
+/** Words that negate a phrase when they come right before it ("I would never hurt myself"). */
 const NEGATIONS = new Set([
-  'not', 'never', 'no', 'dont', 'don’t', 'didnt', 'didn’t', 'wont', 'won’t', 'wouldnt', 'wouldn’t',
-  'wouldn', 'cant', 'can’t', 'cannot', 'nor', 'isnt', 'isn’t', 'aint', 'no longer', 'nobody',
+  'not', 'never', 'dont', 'don’t', 'didnt', 'didn’t', 'wont', 'won’t', 'wouldnt', 'wouldn’t',
+  'doesnt', 'doesn’t', 'cant', 'can’t', 'cannot',
 ]);
+
+/** A clause ends here: a negation before it says nothing about what follows. */
+const CLAUSE_BREAK = /[.!?;:,\n]|\s(?:but|and|so|because|though|although|yet)\s/;
 
 /** Lower case, one apostrophe, quotes marked, words split. */
 function normalise(text: string): string {
@@ -84,12 +88,11 @@ export function crisisMatcher(phrases: readonly string[]): CrisisMatcher {
       for (let match = pattern.exec(text); match; match = pattern.exec(text)) {
         const start = match.index + match[1]!.length;
         if (quoted.some(([from, to]) => start > from && start < to)) continue;
-        // The three words just before the phrase, within its sentence.
-        const before = text.slice(0, start).split(/[.!?;\n]/).at(-1)!.trim().split(/\s+/).slice(-3);
-        const joined = before.join(' ');
-        if (before.some((word) => NEGATIONS.has(word.replace(/[^\p{L}’]/gu, ''))) || joined.endsWith('no longer')) {
-          continue;
-        }
+        // Only a negation right before the phrase, in the same clause, counts: a missed alert
+        // costs far more than a spare one.
+        const clause = text.slice(0, start).split(CLAUSE_BREAK).at(-1)!.trim();
+        const before = clause.split(/\s+/).slice(-2).map((word) => word.replace(/[^\p{L}’]/gu, ''));
+        if (before.some((word) => NEGATIONS.has(word)) || clause.endsWith('no longer')) continue;
         found.push(phrase);
         break;
       }

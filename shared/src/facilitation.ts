@@ -71,8 +71,12 @@ export const ConsoleStateSchema = z.object({
       id: z.uuid(),
       messageId: z.uuid(),
       author: MemberSchema,
-      /** The reported words, kept only until the report is resolved. */
+      /** The reported words, kept only until the report is resolved (or the session ends). */
       reportedText: z.string(),
+      /** The message's content warning, so facilitators meet the words by choice too. */
+      warning: z
+        .object({ categories: z.array(z.string()), note: z.string(), byFacilitator: z.boolean() })
+        .nullable(),
       reason: z.string(),
       note: z.string(),
       at: z.iso.datetime(),

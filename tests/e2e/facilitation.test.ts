@@ -111,7 +111,7 @@ describe.runIf(browserAvailable)('facilitating a session', () => {
     const reports = consolePanel.getByRole('region', { name: 'Reports' });
     await reports.getByText(reported).waitFor();
     await reports.getByText(`Message by ${ash.pseudonym}:`).waitFor();
-    await reports.getByLabel('Note on what you did (optional)').fill('Talked it through privately.');
+    await reports.getByLabel('Note for the audit log (optional; please don’t quote the message)').fill('Talked it through privately.');
     await reports.getByRole('button', { name: 'Action taken' }).click();
     await reports.getByText('No reports to look at.').waitFor();
 

@@ -26,7 +26,6 @@ import {
 } from '../../server/src/db/schema.ts';
 import { policy } from '../../server/src/policy.ts';
 import {
-  acceptAgreement,
   createGroup,
   createInvite,
   createOrganiser,
@@ -503,10 +502,12 @@ describe.each(modes)('facilitation, $name mode', (mode) => {
       expect((await organiser.get(`/api/groups/${groupId}/bans`)).json.bans).toEqual([]);
       expect((await organiser.post(`/api/groups/${groupId}/bans/${banned.me.memberId}/lift`, {})).status).toBe(404);
 
-      const invite = await createInvite(organiser, groupId);
-      const back = await people[0]!.client.post('/api/invites/redeem', { code: invite.code, pseudonym: 'Back Again' });
-      expect(back.status, JSON.stringify(back.json)).toBe(201);
-      await acceptAgreement(people[0]!.client, groupId);
+      // Lifted, they wait for approval under their own name, their history intact.
+      const members = (await organiser.get(`/api/groups/${groupId}/members`)).json.members as Array<{ memberId: string; status: string }>;
+      expect(members.find((m) => m.memberId === banned.me.memberId)?.status).toBe('pending');
+      expect((await people[0]!.client.get(`/api/groups/${groupId}`)).status).toBe(200);
+      const approved = await organiser.post(`/api/groups/${groupId}/members/${banned.me.memberId}/approve`, {});
+      expect(approved.status, JSON.stringify(approved.json)).toBe(200);
       const returned = await seat(people[0]!, sessionId);
       expect(returned.joined.admitted).toBe(true);
       unwrap(await send(returned.socket, sessionId, 'Thank you for having me back.'));
@@ -599,6 +600,21 @@ describe.each(modes)('facilitation, $name mode', (mode) => {
       const [row] = await node.database.db.select().from(memberships).where(eq(memberships.id, co.me.memberId));
       expect(row).toMatchObject({ status: 'active', role: 'facilitator' });
       unwrap(await send(co.socket, sessionId, 'Still facilitating.'));
+    });
+
+    it('does not let facilitators hide, delete or clear each other’s messages', async () => {
+      const { groupId, sessionId, facilitator } = await openRoom(0);
+      const co = await coFacilitator(groupId, sessionId);
+      const said = unwrap(await send(co.socket, sessionId, 'A co-facilitator’s words.'));
+      for (const attempt of [
+        command(facilitator, 'message:hide', { sessionId, messageId: said.id, hidden: true, reason: '' }),
+        command(facilitator, 'message:remove', { sessionId, messageId: said.id, reason: '' }),
+        command(facilitator, 'member:clear-messages', { sessionId, memberId: co.me.memberId, reason: '' }),
+      ]) {
+        expect(await attempt).toMatchObject({ ok: false, error: { code: 'forbidden' } });
+      }
+      const [row] = await node.database.db.select().from(messages).where(eq(messages.id, said.id));
+      expect(row).toMatchObject({ hiddenAt: null, deletedAt: null, body: 'A co-facilitator’s words.' });
     });
   });
 
@@ -805,7 +821,7 @@ describe.each(modes)('facilitation, $name mode', (mode) => {
       await staffNews.waitFor(1);
       const queued = (await staffState(facilitator, sessionId)).reports;
       expect(queued).toEqual([
-        { id: expect.any(String), messageId: sent.id, author: author.me, reportedText: text, reason: 'hurtful', note, at: expect.any(String) },
+        { id: expect.any(String), messageId: sent.id, author: author.me, reportedText: text, warning: null, reason: 'hurtful', note, at: expect.any(String) },
       ]);
 
       // The author deleting it does not hide it from the facilitators deciding.
@@ -821,6 +837,18 @@ describe.each(modes)('facilitation, $name mode', (mode) => {
       expect(
         await command(facilitator, 'report:resolve', { sessionId, reportId: queued[0]!.id, outcome: 'dismissed', note: '' }),
       ).toMatchObject({ ok: false, error: { code: 'conflict' } });
+    });
+  });
+
+  describe('reports left open', () => {
+    it('discards the reported words when the session ends unresolved', async () => {
+      const { sessionId, facilitator, people } = await openRoom(1);
+      const reporter = await seat(people[0]!, sessionId);
+      const said = unwrap(await send(facilitator, sessionId, 'Words someone found hard.'));
+      unwrap(await command(reporter.socket, 'message:report', { sessionId, messageId: said.id, reason: 'hurtful', note: '' }));
+      expect((await organiser.post(`/api/sessions/${sessionId}/end`, {})).status).toBe(200);
+      const stored = await node.database.db.select().from(reports).where(eq(reports.messageId, said.id));
+      expect(stored.map((r) => r.reportedText)).toEqual(['']);
     });
   });
 
@@ -1015,11 +1043,28 @@ describe.each(modes)('facilitation, $name mode', (mode) => {
         expect(refused.status).toBe(403);
       }
 
-      // Nothing ties an answer to a person: the table has no member column at all.
-      const stored = await node.database.db.execute(sql`select * from check_outs where session_id = ${sessionId}`);
-      const rows = (stored as unknown as { rows: Array<Record<string, unknown>> }).rows;
-      expect(rows).toHaveLength(2);
-      for (const row of rows) expect(Object.keys(row).sort()).toEqual(['colour', 'id', 'session_id', 'word']);
+      // Nothing ties an answer to a person: only totals are stored, with no member column.
+      const rowsOf = async (table: string) =>
+        ((await node.database.db.execute(sql.raw(`select * from ${table} where session_id = '${sessionId}'`))) as unknown as {
+          rows: Array<Record<string, unknown>>;
+        }).rows;
+      const colours = await rowsOf('check_out_colours');
+      expect(colours.map((row) => [row.colour, row.count]).sort()).toEqual([['amber', 1], ['green', 1]]);
+      for (const row of colours) expect(Object.keys(row).sort()).toEqual(['colour', 'count', 'session_id']);
+      const words = await rowsOf('check_out_words');
+      expect(words.map((row) => [row.word, row.count])).toEqual([['lighter', 2]]);
+      for (const row of words) expect(Object.keys(row).sort()).toEqual(['count', 'session_id', 'word']);
+    });
+
+    it('shows the totals only once the session has ended', async () => {
+      const { sessionId, people } = await openRoom(1);
+      await seat(people[0]!, sessionId);
+      expect((await people[0]!.client.post(`/api/sessions/${sessionId}/check-out`, { colour: 'amber', word: '' })).status).toBe(204);
+      const early = await organiser.get(`/api/sessions/${sessionId}/check-out`);
+      expect(early.status).toBe(409);
+      expect(early.json.code).toBe('conflict');
+      expect((await organiser.post(`/api/sessions/${sessionId}/end`, {})).status).toBe(200);
+      expect((await organiser.get(`/api/sessions/${sessionId}/check-out`)).json.colours).toEqual({ green: 0, amber: 1, red: 0 });
     });
   });
 

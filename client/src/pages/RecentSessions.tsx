@@ -15,6 +15,7 @@ const SHOWN = 5;
 export function RecentSessions({ sessions }: { sessions: readonly Session[] }) {
   const headingId = useId();
   const idPrefix = useId();
+  // Only ended sessions have check-out totals; the server answers 'conflict' for any other.
   const ended = sortSessions(sessions.filter((s) => s.status === 'closed')).slice(0, SHOWN);
   if (ended.length === 0) return null;
   return (
@@ -53,7 +54,13 @@ function CheckOutDetails({ sessionId }: { sessionId: string }) {
 function CheckOutTotals({ sessionId }: { sessionId: string }) {
   const summary = useAsync(`check-out:${sessionId}`, () => api.checkOutSummary(sessionId));
   if (summary.state.status === 'loading') return <Loading label="Loading the check-out…" />;
-  if (summary.state.status === 'error') return <LoadError error={summary.state.error} onRetry={summary.reload} />;
+  if (summary.state.status === 'error') {
+    // The totals exist only once the session has ended (the list may be a moment behind).
+    if (summary.state.error.code === 'conflict') {
+      return <p className="empty">The check-out totals are shown once the session has ended.</p>;
+    }
+    return <LoadError error={summary.state.error} onRetry={summary.reload} />;
+  }
   const { total, colours, words } = summary.state.data;
   if (total === 0) return <p className="empty">Nobody checked out after this session.</p>;
   return (

@@ -448,18 +448,32 @@ export const sideMessages = pgTable(
   ],
 );
 
-/** Anonymous check-outs: deliberately no member, so an answer cannot be traced to a person. */
-export const checkOuts = pgTable(
-  'check_outs',
+/**
+ * Anonymous check-out, as totals only: each answer adds one to its colour and to its word, so
+ * no row is anyone's answer and nothing can be matched to who answered.
+ */
+export const checkOutColours = pgTable(
+  'check_out_colours',
   {
-    id: id(),
     sessionId: uuid('session_id')
       .notNull()
       .references(() => sessions.id, { onDelete: 'cascade' }),
     colour: text('colour', { enum: ['green', 'amber', 'red'] }).notNull(),
-    word: text('word').notNull().default(''),
+    count: integer('count').notNull().default(0),
   },
-  (t) => [index('check_outs_session_idx').on(t.sessionId)],
+  (t) => [primaryKey({ columns: [t.sessionId, t.colour] })],
+);
+
+export const checkOutWords = pgTable(
+  'check_out_words',
+  {
+    sessionId: uuid('session_id')
+      .notNull()
+      .references(() => sessions.id, { onDelete: 'cascade' }),
+    word: text('word').notNull(),
+    count: integer('count').notNull().default(0),
+  },
+  (t) => [primaryKey({ columns: [t.sessionId, t.word] })],
 );
 
 /** Who has checked out of a session, kept apart from the answers, only to allow one each. */

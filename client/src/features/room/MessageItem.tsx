@@ -1,4 +1,4 @@
-import { lazy, Suspense, useId, useRef, useState, type SubmitEvent } from 'react';
+import { lazy, Suspense, useId, useRef, useState, type ReactNode, type SubmitEvent } from 'react';
 import {
   limits,
   reactionLabels,
@@ -11,7 +11,7 @@ import {
 import { ConfirmAction } from '../../components/confirm.tsx';
 import { formatTime, isFacilitator, memberName } from '../../lib/format.ts';
 import { useRoomUi } from './roomUi.ts';
-import { categoryLabels, warningKey, warningMode, warningWords } from './warnings.ts';
+import { categoryLabels, warningKey, warningMode, warningWords, type WarningMode } from './warnings.ts';
 import {
   AuthorWarningFields,
   useWarningChoice,
@@ -63,7 +63,6 @@ export function OwnWarning({ warning }: { warning: { categories: string[]; note:
  */
 function MessageBody({ message, own }: { message: Message; own: boolean }) {
   const ui = useRoomUi();
-  const textId = useId();
   if (message.deleted) {
     return <p className="msg-text msg-deleted">This message was deleted</p>;
   }
@@ -82,6 +81,41 @@ function MessageBody({ message, own }: { message: Message; own: boolean }) {
       : `Content warning: ${warningWords(warning, ui.categories)}${byFacilitator}`;
 
   return (
+    <WarningGate
+      mode={mode}
+      label={label}
+      revealed={revealed}
+      showLabel={mode === 'hide' ? 'Show anyway' : 'Show message'}
+      onToggle={() => {
+        ui.setRevealed(message, !revealed);
+      }}
+    >
+      <p className="msg-text">{message.text}</p>
+    </WarningGate>
+  );
+}
+
+/**
+ * Words behind a content warning: the warning line, a button to show or fold them again (unless
+ * the reader chose to see them anyway), and the words once shown. Also used by the report queue.
+ */
+export function WarningGate({
+  mode,
+  label,
+  revealed,
+  showLabel,
+  onToggle,
+  children,
+}: {
+  mode: WarningMode;
+  label: string;
+  revealed: boolean;
+  showLabel: string;
+  onToggle: () => void;
+  children: ReactNode;
+}) {
+  const textId = useId();
+  return (
     <>
       <div className={`cw cw-${mode}${revealed ? ' cw-revealed' : ''}`}>
         <p className="cw-label">{label}</p>
@@ -91,15 +125,13 @@ function MessageBody({ message, own }: { message: Message; own: boolean }) {
             className="button-inline"
             aria-expanded={revealed}
             aria-controls={textId}
-            onClick={() => {
-              ui.setRevealed(message, !revealed);
-            }}
+            onClick={onToggle}
           >
-            {revealed ? 'Hide again' : mode === 'hide' ? 'Show anyway' : 'Show message'}
+            {revealed ? 'Hide again' : showLabel}
           </button>
         )}
       </div>
-      <div id={textId}>{revealed && <p className="msg-text">{message.text}</p>}</div>
+      <div id={textId}>{revealed && children}</div>
     </>
   );
 }

@@ -621,11 +621,15 @@ function Room({
                             until={state.slowUntil}
                           />
                         )}
-                        {state.refusal && (
-                          <p className="msg-error" role="alert">
-                            {state.refusal}
-                          </p>
-                        )}
+                        {/* Muted, paused or slow mode: a calm word, not an alarm. Always
+                            present so the live region is there before its words change. */}
+                        <p
+                          className={state.refusal ? 'notice room-hint' : 'visually-hidden'}
+                          role="status"
+                          aria-live="polite"
+                        >
+                          {state.refusal ?? ''}
+                        </p>
                       </>
                     }
                     categories={info.contentWarnings}

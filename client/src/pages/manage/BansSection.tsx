@@ -7,8 +7,12 @@ import { formatDateTime } from '../../lib/format.ts';
 import { useAsync } from '../../lib/useAsync.ts';
 import { useSubmit } from '../../lib/useSubmit.ts';
 
-/** The people banned from the group, with the reason given; an organiser can lift a ban. */
-export function BansSection({ groupId }: { groupId: string }) {
+/**
+ * The people banned from the group, with the reason given; an organiser can lift a ban. A lifted
+ * ban puts the person back as waiting for approval (same name, history kept), so `onLifted` lets
+ * the people list read itself again and show them with an Approve button.
+ */
+export function BansSection({ groupId, onLifted }: { groupId: string; onLifted?: () => void }) {
   const headingId = useId();
   const bans = useAsync(`bans:${groupId}`, () => api.bans(groupId));
   const [done, setDone] = useState<string | null>(null);
@@ -27,7 +31,10 @@ export function BansSection({ groupId }: { groupId: string }) {
             ban={ban}
             onLifted={() => {
               bans.update((data) => ({ bans: data.bans.filter((b) => b.memberId !== ban.memberId) }));
-              setDone(`The ban on ${ban.pseudonym} is lifted. They can come to the group’s sessions again.`);
+              setDone(
+                `The ban on ${ban.pseudonym} is lifted. They are waiting for approval: approve them on this page to give them back their place.`,
+              );
+              onLifted?.();
             }}
           />
         ))}

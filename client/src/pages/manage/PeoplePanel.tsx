@@ -95,7 +95,7 @@ export function PeoplePanel({
     <>
       <StatusMessage message={done} />
       {body}
-      {isOrganiser && <BansSection groupId={groupId} />}
+      {isOrganiser && <BansSection groupId={groupId} onLifted={members.refresh} />}
       {isOrganiser && (
         <AddFacilitatorForm
           groupId={groupId}

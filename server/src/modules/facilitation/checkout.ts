@@ -1,7 +1,7 @@
 import type { CheckOutRequest, CheckOutSummary } from '@hearth/shared';
-import { and, eq, isNotNull } from 'drizzle-orm';
+import { and, eq, isNotNull, sql } from 'drizzle-orm';
 import type { Store } from '../../db/database.ts';
-import { checkOuts, checkOutSubmissions, roomMembers, sessions } from '../../db/schema.ts';
+import { checkOutColours, checkOutSubmissions, checkOutWords, roomMembers, sessions } from '../../db/schema.ts';
 import { AppError, notFound } from '../../errors.ts';
 import { pgErrorCode } from '../../db/database.ts';
 import type { Actor } from '../accounts/service.ts';
@@ -10,8 +10,10 @@ import type { GroupGate } from '../groups/gate.ts';
 export type CheckOutService = ReturnType<typeof createCheckOutService>;
 
 /**
- * The anonymous check-out at the end of a session. Answers and the record of who answered
- * live in separate tables with nothing linking them; only totals are ever read.
+ * The anonymous check-out at the end of a session. An answer only adds to totals (per colour,
+ * per word), written in a transaction of its own after the record of who answered: no row and
+ * no transaction ties a person to an answer. Totals are shown once the session has ended, so
+ * watching them change cannot tell who answered what either.
  */
 export function createCheckOutService(store: Store, deps: { access: GroupGate }) {
   const { db } = store;
@@ -41,30 +43,50 @@ export function createCheckOutService(store: Store, deps: { access: GroupGate })
         );
       if (!attended) throw new AppError('forbidden', 'Check-out is for the people who were in this session’s room.');
       try {
-        await store.transaction(async (tx) => {
-          await tx.insert(checkOutSubmissions).values({ sessionId, memberId: membership!.id });
-          await tx.insert(checkOuts).values({ sessionId, colour: input.colour, word: (input.word ?? '').toLowerCase() });
-        });
+        await db.insert(checkOutSubmissions).values({ sessionId, memberId: membership!.id });
       } catch (error) {
         if (pgErrorCode(error) === '23505') throw new AppError('conflict', 'You have already checked out of this session. Thank you.');
         throw error;
       }
+      const word = (input.word ?? '').toLowerCase();
+      await store.transaction(async (tx) => {
+        await tx
+          .insert(checkOutColours)
+          .values({ sessionId, colour: input.colour, count: 1 })
+          .onConflictDoUpdate({
+            target: [checkOutColours.sessionId, checkOutColours.colour],
+            set: { count: sql`${checkOutColours.count} + 1` },
+          });
+        if (word) {
+          await tx
+            .insert(checkOutWords)
+            .values({ sessionId, word, count: 1 })
+            .onConflictDoUpdate({
+              target: [checkOutWords.sessionId, checkOutWords.word],
+              set: { count: sql`${checkOutWords.count} + 1` },
+            });
+        }
+      });
     },
 
     async summary(actor: Actor, sessionId: string): Promise<CheckOutSummary> {
-      await sessionFor(actor, sessionId, 'checkout.view');
-      const rows = await db.select({ colour: checkOuts.colour, word: checkOuts.word }).from(checkOuts).where(eq(checkOuts.sessionId, sessionId));
-      const colours = { green: 0, amber: 0, red: 0 };
-      const words = new Map<string, number>();
-      for (const row of rows) {
-        colours[row.colour]++;
-        if (row.word) words.set(row.word, (words.get(row.word) ?? 0) + 1);
+      const { session } = await sessionFor(actor, sessionId, 'checkout.view');
+      if (session.status !== 'closed') {
+        throw new AppError('conflict', 'Check-out totals are shown once the session has ended.');
       }
+      const [byColour, byWord] = await Promise.all([
+        db.select().from(checkOutColours).where(eq(checkOutColours.sessionId, sessionId)),
+        db.select().from(checkOutWords).where(eq(checkOutWords.sessionId, sessionId)),
+      ]);
+      const colours = { green: 0, amber: 0, red: 0 };
+      for (const row of byColour) colours[row.colour] = row.count;
       return {
         sessionId,
-        total: rows.length,
+        total: colours.green + colours.amber + colours.red,
         colours,
-        words: [...words].map(([word, count]) => ({ word, count })).sort((a, b) => b.count - a.count || a.word.localeCompare(b.word)),
+        words: byWord
+          .map(({ word, count }) => ({ word, count }))
+          .sort((a, b) => b.count - a.count || a.word.localeCompare(b.word)),
       };
     },
   };

@@ -1,4 +1,4 @@
-import { deliver } from '../../realtime/publish.ts';
+import { deliver, notifyStaff } from '../../realtime/publish.ts';
 import type { EventRouter } from '../../realtime/router.ts';
 import { channels, type HearthServer, type HearthSocket } from '../../realtime/types.ts';
 import type { Seats } from '../rooms/seat.ts';
@@ -71,9 +71,11 @@ export function registerFacilitationHandlers(
   router.on('member:remove', async ({ socket }, payload) =>
     done(payload.sessionId, await facilitation.remove(await acting(socket, payload.sessionId), payload)),
   );
-  router.on('member:ban', async ({ socket }, payload) =>
-    done(payload.sessionId, await facilitation.ban(await acting(socket, payload.sessionId), payload)),
-  );
+  router.on('member:ban', async ({ socket }, payload) => {
+    const outcome = await facilitation.ban(await acting(socket, payload.sessionId), payload);
+    for (const { sessionId, version } of outcome.alsoChanged ?? []) notifyStaff(io, sessionId, version);
+    return done(payload.sessionId, outcome);
+  });
 
   router.on('report:resolve', async ({ socket }, payload) =>
     done(payload.sessionId, await facilitation.resolveReport(await acting(socket, payload.sessionId), payload)),

@@ -1,5 +1,5 @@
 import type { CommandPayload, Member, RoomEvent, RoomNotice } from '@hearth/shared';
-import { and, eq, isNull, lte, sql } from 'drizzle-orm';
+import { and, eq, inArray, isNull, lte, sql } from 'drizzle-orm';
 import type { Db, Store } from '../../db/database.ts';
 import {
   alerts,
@@ -36,6 +36,8 @@ export type Outcome = {
   /** Accounts whose sockets must leave the room (removed, banned). */
   evicted: string[];
   evictedFrom?: string[];
+  /** Other rooms whose facilitators' console changed too. */
+  alsoChanged?: Array<{ sessionId: string; version: number }>;
 };
 
 const nothing = (): Outcome => ({ events: [], staff: null, notices: [], evicted: [] });
@@ -324,8 +326,12 @@ export function createFacilitationService(
         });
         return { events: left, person, openRooms };
       });
-      for (const sessionId of openRooms) await bumpStaff(db, sessionId);
+      const alsoChanged = [];
+      for (const sessionId of openRooms) {
+        if (sessionId !== input.sessionId) alsoChanged.push({ sessionId, version: await bumpStaff(db, sessionId) });
+      }
       return {
+        alsoChanged,
         events,
         staff: await bumpStaff(db, input.sessionId),
         evictedFrom: openRooms,
@@ -472,18 +478,33 @@ export function createFacilitationService(
         });
         if (row) outcomes.push(await withControls({ ...nothing(), events: await renderEvents(db, [row]) }, id));
       }
-      const unmuted = await db
-        .update(roomMembers)
-        .set({ mutedUntil: null })
-        .where(lte(roomMembers.mutedUntil, now))
-        .returning({ sessionId: roomMembers.sessionId, memberId: roomMembers.memberId });
-      for (const { sessionId, memberId } of unmuted) {
-        const [person] = await db
-          .select({ accountId: memberships.accountId })
-          .from(memberships)
-          .where(eq(memberships.id, memberId));
-        const staff = await bumpStaff(db, sessionId);
-        if (person) outcomes.push({ ...nothing(), staff, notices: [{ accountId: person.accountId, notice: unmutedNotice(sessionId) }] });
+      const dueMutes = await db
+        .selectDistinct({ sessionId: roomMembers.sessionId })
+        .from(roomMembers)
+        .where(lte(roomMembers.mutedUntil, now));
+      for (const { sessionId } of dueMutes) {
+        // Under the room lock, like every room writer; the conditional update ends each mute once.
+        const ended = await store.transaction(async (tx) => {
+          await lockRoom(tx, sessionId);
+          const rows = await tx
+            .update(roomMembers)
+            .set({ mutedUntil: null })
+            .where(and(eq(roomMembers.sessionId, sessionId), lte(roomMembers.mutedUntil, now)))
+            .returning({ memberId: roomMembers.memberId });
+          if (rows.length === 0) return null;
+          const people = await tx
+            .select({ accountId: memberships.accountId })
+            .from(memberships)
+            .where(inArray(memberships.id, rows.map((row) => row.memberId)));
+          return { staff: await bumpStaff(tx, sessionId), people };
+        });
+        if (ended) {
+          outcomes.push({
+            ...nothing(),
+            staff: ended.staff,
+            notices: ended.people.map(({ accountId }) => ({ accountId, notice: unmutedNotice(sessionId) })),
+          });
+        }
       }
       return outcomes;
     },

@@ -59,8 +59,10 @@ export async function consoleState(
   waiting: ConsoleState['waiting'],
 ): Promise<ConsoleState> {
   const now = new Date();
-  const [[session], support, raised, reported, [round], muted, side] = await Promise.all([
-    db.select({ version: sessions.staffSeq }).from(sessions).where(eq(sessions.id, sessionId)),
+  // The version first, everything else after it: the data is at least as new as the version,
+  // so a client holding this version never misses a change it claims to include.
+  const [session] = await db.select({ version: sessions.staffSeq }).from(sessions).where(eq(sessions.id, sessionId));
+  const [support, raised, reported, [round], muted, side] = await Promise.all([
     db
       .select({ signal: supportSignals, member: memberships })
       .from(supportSignals)
@@ -74,7 +76,7 @@ export async function consoleState(
       .where(and(eq(alerts.sessionId, sessionId), isNull(alerts.acknowledgedAt)))
       .orderBy(asc(alerts.createdAt)),
     db
-      .select({ report: reports, author: memberships })
+      .select({ report: reports, author: memberships, warningCategories: messages.warningCategories, warningNote: messages.warningNote })
       .from(reports)
       .innerJoin(messages, eq(messages.id, reports.messageId))
       .innerJoin(memberships, eq(memberships.id, messages.authorId))
@@ -123,8 +125,9 @@ export async function consoleState(
       messageId: alert.messageId,
       at: alert.createdAt.toISOString(),
     })),
-    reports: reported.map(({ report, author }) => ({
+    reports: reported.map(({ report, author, warningCategories, warningNote }) => ({
       id: report.id,
+      warning: warningCategories ? { categories: warningCategories, note: warningNote ?? '', byFacilitator: false } : null,
       messageId: report.messageId,
       author: toMember(author),
       reportedText: report.reportedText,

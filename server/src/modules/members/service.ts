@@ -261,17 +261,24 @@ export function createMembersService(
       }));
     },
 
-    /** Lifting a ban ends the banned membership: the person may be invited again. */
+    /**
+     * Lifting a ban puts the person back as waiting for approval, under the same name, with
+     * their history intact: approving them gives them their place again.
+     */
     async liftBan(actor: Actor, groupId: string, memberId: string): Promise<void> {
       await access(actor, groupId, 'ban.lift');
       await store.transaction(async (tx) => {
+        await lockGroup(tx, groupId);
         const [member] = await tx
           .select()
           .from(memberships)
           .where(and(eq(memberships.id, memberId), eq(memberships.groupId, groupId), eq(memberships.status, 'banned')))
           .for('update');
         if (!member) throw notFound('ban');
-        await tx.delete(memberships).where(eq(memberships.id, member.id));
+        await tx
+          .update(memberships)
+          .set({ status: 'pending', banReason: null, statusSince: sql`now()` })
+          .where(eq(memberships.id, member.id));
         await recordAudit(tx, actor, { groupId, action: 'person.unban', targetId: member.id, target: member.pseudonym });
       });
     },

@@ -185,10 +185,17 @@ export function createMessagesService(store: Store, deps: { crisis: CrisisMatche
 
   async function authorAccount(tx: Db, memberId: string) {
     const [row] = await tx
-      .select({ accountId: memberships.accountId, pseudonym: memberships.pseudonym })
+      .select({ accountId: memberships.accountId, pseudonym: memberships.pseudonym, role: memberships.role })
       .from(memberships)
       .where(eq(memberships.id, memberId));
     return row!;
+  }
+
+  /** Facilitators do not moderate each other; the organiser can change roles. */
+  function notAFacilitator(author: { role: Member['role'] }, by: Moderator, authorId: string) {
+    if (isFacilitatorRole(author.role) && authorId !== by.member.memberId) {
+      throw new AppError('forbidden', 'Facilitators cannot moderate each other’s messages; the organiser can change roles.');
+    }
   }
 
   async function post(author: Member, input: CommandPayload<'message:send'>, kind: 'message' | 'announcement', by?: Moderator) {
@@ -375,8 +382,9 @@ export function createMessagesService(store: Store, deps: { crisis: CrisisMatche
           if ((row.hiddenAt !== null) === input.hidden) {
             throw new AppError('conflict', input.hidden ? 'This message is already hidden.' : 'This message is not hidden.');
           }
-          await tx.update(messages).set({ hiddenAt: input.hidden ? new Date() : null }).where(eq(messages.id, row.id));
           const author = await authorAccount(tx, row.authorId);
+          notAFacilitator(author, by, row.authorId);
+          await tx.update(messages).set({ hiddenAt: input.hidden ? new Date() : null }).where(eq(messages.id, row.id));
           return {
             events: [{ type: 'message', change: input.hidden ? 'hidden' : 'unhidden', messageId: row.id }],
             notices: input.hidden
@@ -402,8 +410,9 @@ export function createMessagesService(store: Store, deps: { crisis: CrisisMatche
         async (tx) => {
           const row = await messageIn(tx, input.sessionId, input.messageId, true);
           if (row.deletedAt) throw new AppError('conflict', 'This message was already deleted.');
-          await erase(tx, row.id);
           const author = await authorAccount(tx, row.authorId);
+          notAFacilitator(author, by, row.authorId);
+          await erase(tx, row.id);
           return {
             events: [{ type: 'message', change: 'deleted', messageId: row.id }],
             notices:
@@ -429,11 +438,12 @@ export function createMessagesService(store: Store, deps: { crisis: CrisisMatche
             .where(and(eq(messages.sessionId, input.sessionId), eq(messages.authorId, input.memberId), isNull(messages.deletedAt)))
             .for('update');
           const [person] = await tx
-            .select({ accountId: memberships.accountId, pseudonym: memberships.pseudonym })
+            .select({ accountId: memberships.accountId, pseudonym: memberships.pseudonym, role: memberships.role })
             .from(memberships)
             .innerJoin(sessions, eq(sessions.groupId, memberships.groupId))
             .where(and(eq(memberships.id, input.memberId), eq(sessions.id, input.sessionId)));
           if (!person) throw notFound('member');
+          notAFacilitator(person, by, input.memberId);
           for (const { id } of theirs) await erase(tx, id);
           return {
             events: theirs.map(({ id }) => ({ type: 'message' as const, change: 'deleted' as const, messageId: id })),

@@ -1,7 +1,7 @@
 import type { RoomEvent } from '@hearth/shared';
-import { and, eq, gt, lte, sql } from 'drizzle-orm';
-import type { Store } from '../../db/database.ts';
-import { roomConnections, roomEvents, roomMembers, sessions } from '../../db/schema.ts';
+import { and, eq, gt, isNull, lte, sql } from 'drizzle-orm';
+import type { Db, Store } from '../../db/database.ts';
+import { reports, roomConnections, roomEvents, roomMembers, sessions } from '../../db/schema.ts';
 import { renderEvents } from '../rooms/events.ts';
 
 export type SessionLifecycle = ReturnType<typeof createSessionLifecycle>;
@@ -14,8 +14,11 @@ export type SessionLifecycle = ReturnType<typeof createSessionLifecycle>;
 export function createSessionLifecycle(store: Store, deps: { closed: (event: RoomEvent) => void }) {
   const { db } = store;
 
-  /** Closes an open room with its last event; false when it was not open (already closed). */
-  async function close(sessionId: string): Promise<boolean> {
+  /**
+   * Closes an open room with its last event; false when it was not open (already closed).
+   * `record` runs inside the same transaction (the audit entry of a facilitator ending it).
+   */
+  async function close(sessionId: string, record?: (tx: Db) => Promise<void>): Promise<boolean> {
     const row = await store.transaction(async (tx) => {
       const [room] = await tx
         .update(sessions)
@@ -26,6 +29,12 @@ export function createSessionLifecycle(store: Store, deps: { closed: (event: Roo
       const [event] = await tx.insert(roomEvents).values({ sessionId, seq: room.lastSeq, type: 'closed' }).returning();
       await tx.delete(roomConnections).where(eq(roomConnections.sessionId, sessionId));
       await tx.update(roomMembers).set({ state: 'left', updatedAt: new Date() }).where(eq(roomMembers.sessionId, sessionId));
+      // Reported words are kept only for deciding, and deciding happens in the room.
+      await tx
+        .update(reports)
+        .set({ reportedText: '' })
+        .where(and(eq(reports.sessionId, sessionId), isNull(reports.resolvedAt)));
+      await record?.(tx);
       return event!;
     });
     if (!row) return false;
@@ -38,13 +47,17 @@ export function createSessionLifecycle(store: Store, deps: { closed: (event: Roo
     close,
 
     /** Opens a scheduled room now, ahead of its start; false when it was not scheduled. */
-    async open(sessionId: string): Promise<boolean> {
-      const opened = await db
-        .update(sessions)
-        .set({ status: 'open', openedAt: new Date() })
-        .where(and(eq(sessions.id, sessionId), eq(sessions.status, 'scheduled'), gt(sessions.endsAt, new Date())))
-        .returning({ id: sessions.id });
-      return opened.length > 0;
+    async open(sessionId: string, record?: (tx: Db) => Promise<void>): Promise<boolean> {
+      return store.transaction(async (tx) => {
+        const opened = await tx
+          .update(sessions)
+          .set({ status: 'open', openedAt: new Date() })
+          .where(and(eq(sessions.id, sessionId), eq(sessions.status, 'scheduled'), gt(sessions.endsAt, new Date())))
+          .returning({ id: sessions.id });
+        if (opened.length === 0) return false;
+        await record?.(tx);
+        return true;
+      });
     },
 
     /** One pass of the room clock: opens rooms that are due, closes rooms whose time is up. */

@@ -146,9 +146,9 @@ export function createSessionsService(store: Store, deps: { access: GroupGate; l
     return row;
   }
 
-  /** Records a session action in the audit log once it is done (never the session's brief). */
-  function audited(actor: Actor, row: SessionRow, action: AuditAction, reason = '') {
-    return recordAudit(db, actor, { groupId: row.groupId, sessionId: row.id, action, targetId: row.id, target: row.title, reason });
+  /** Records a session action in the audit log, in its transaction (never the session's brief). */
+  function audited(tx: Db, actor: Actor, row: SessionRow, action: AuditAction, reason = '') {
+    return recordAudit(tx, actor, { groupId: row.groupId, sessionId: row.id, action, targetId: row.id, target: row.title, reason });
   }
 
   function requireScheduled(row: SessionRow): void {
@@ -206,19 +206,21 @@ export function createSessionsService(store: Store, deps: { access: GroupGate; l
     async startNow(actor: Actor, groupId: string, input: CreateSessionRequest): Promise<Session> {
       await access(actor, groupId, 'session.create');
       const startsAt = new Date();
-      const [row] = await db
-        .insert(sessions)
-        .values({
-          groupId,
-          title: input.title,
-          status: 'open',
-          openedAt: startsAt,
-          startsAt,
-          endsAt: new Date(startsAt.getTime() + input.durationMinutes * 60_000),
-        })
-        .returning();
-      await audited(actor, row!, 'session.start');
-      return toSession(row!);
+      return store.transaction(async (tx) => {
+        const [row] = await tx
+          .insert(sessions)
+          .values({
+            groupId,
+            title: input.title,
+            status: 'open',
+            openedAt: startsAt,
+            startsAt,
+            endsAt: new Date(startsAt.getTime() + input.durationMinutes * 60_000),
+          })
+          .returning();
+        await audited(tx, actor, row!, 'session.start');
+        return toSession(row!);
+      });
     },
 
     /** Schedules a one-off session, or a weekly or fortnightly series, in a time zone. */
@@ -230,20 +232,22 @@ export function createSessionsService(store: Store, deps: { access: GroupGate; l
       }
       if (input.repeat === 'once') {
         if (input.until) throw new AppError('invalid_input', 'until: Only a repeating session has an end date.');
-        const [row] = await db
-          .insert(sessions)
-          .values({
-            groupId,
-            title: input.title,
-            brief: input.brief ?? '',
-            timeZone: input.timeZone,
-            status: 'scheduled',
-            startsAt: first.toJSDate(),
-            endsAt: first.plus({ minutes: input.durationMinutes }).toJSDate(),
-          })
-          .returning();
-        await audited(actor, row!, 'session.schedule');
-        return { series: null, sessions: [toSession(row!)] };
+        return store.transaction(async (tx) => {
+          const [row] = await tx
+            .insert(sessions)
+            .values({
+              groupId,
+              title: input.title,
+              brief: input.brief ?? '',
+              timeZone: input.timeZone,
+              status: 'scheduled',
+              startsAt: first.toJSDate(),
+              endsAt: first.plus({ minutes: input.durationMinutes }).toJSDate(),
+            })
+            .returning();
+          await audited(tx, actor, row!, 'session.schedule');
+          return { series: null, sessions: [toSession(row!)] };
+        });
       }
       if (input.until && input.until < input.date) {
         throw new AppError('invalid_input', 'until: The series cannot end before its first session.');
@@ -296,56 +300,56 @@ export function createSessionsService(store: Store, deps: { access: GroupGate; l
       if (moving && startsAt <= DateTime.now()) {
         throw new AppError('invalid_input', 'date: That time has already passed. Please choose a later one.');
       }
-      const [updated] = await db
-        .update(sessions)
-        .set({
-          ...(changes.title !== undefined ? { title: changes.title } : {}),
-          ...(changes.brief !== undefined ? { brief: changes.brief } : {}),
-          startsAt: startsAt.toJSDate(),
-          endsAt: startsAt.plus({ minutes: duration }).toJSDate(),
-          moved: row.moved || (moving && row.seriesId !== null),
-        })
-        .where(and(eq(sessions.id, sessionId), eq(sessions.status, 'scheduled')))
-        .returning();
-      if (!updated) throw new AppError('conflict', 'Only a session that has not started yet can be changed.');
-      await audited(actor, updated, 'session.update', Object.keys(changes).sort().join(', '));
-      return toSession(updated);
+      return store.transaction(async (tx) => {
+        const [updated] = await tx
+          .update(sessions)
+          .set({
+            ...(changes.title !== undefined ? { title: changes.title } : {}),
+            ...(changes.brief !== undefined ? { brief: changes.brief } : {}),
+            startsAt: startsAt.toJSDate(),
+            endsAt: startsAt.plus({ minutes: duration }).toJSDate(),
+            moved: row.moved || (moving && row.seriesId !== null),
+          })
+          .where(and(eq(sessions.id, sessionId), eq(sessions.status, 'scheduled')))
+          .returning();
+        if (!updated) throw new AppError('conflict', 'Only a session that has not started yet can be changed.');
+        await audited(tx, actor, updated, 'session.update', Object.keys(changes).sort().join(', '));
+        return toSession(updated);
+      });
     },
 
     /** Opens a scheduled room now, ahead of its start time. */
     async openNow(actor: Actor, sessionId: string): Promise<Session> {
-      await sessionFor(actor, sessionId, 'session.run');
-      if (!(await deps.lifecycle.open(sessionId))) {
+      const row = await sessionFor(actor, sessionId, 'session.run');
+      if (!(await deps.lifecycle.open(sessionId, (tx) => audited(tx, actor, row, 'session.open')))) {
         throw new AppError('conflict', 'Only a session that has not started or ended can be opened.');
       }
-      const opened = await sessionFor(actor, sessionId, 'session.run');
-      await audited(actor, opened, 'session.open');
-      return toSession(opened);
+      return toSession(await sessionFor(actor, sessionId, 'session.run'));
     },
 
     /** Ends an open session: its room closes for everyone, on every node. */
     async end(actor: Actor, sessionId: string): Promise<Session> {
-      await sessionFor(actor, sessionId, 'session.run');
-      if (!(await deps.lifecycle.close(sessionId))) {
+      const row = await sessionFor(actor, sessionId, 'session.run');
+      if (!(await deps.lifecycle.close(sessionId, (tx) => audited(tx, actor, row, 'session.end')))) {
         throw new AppError('conflict', 'Only an open session can be ended.');
       }
-      const ended = await sessionFor(actor, sessionId, 'session.run');
-      await audited(actor, ended, 'session.end');
-      return toSession(ended);
+      return toSession(await sessionFor(actor, sessionId, 'session.run'));
     },
 
     /** Cancels one session; a series goes on without it. */
     async cancel(actor: Actor, sessionId: string): Promise<Session> {
       const row = await sessionFor(actor, sessionId, 'session.update');
       requireScheduled(row);
-      const [updated] = await db
-        .update(sessions)
-        .set({ status: 'cancelled' })
-        .where(and(eq(sessions.id, sessionId), eq(sessions.status, 'scheduled')))
-        .returning();
-      if (!updated) throw new AppError('conflict', 'Only a session that has not started yet can be cancelled.');
-      await audited(actor, updated, 'session.cancel');
-      return toSession(updated);
+      return store.transaction(async (tx) => {
+        const [updated] = await tx
+          .update(sessions)
+          .set({ status: 'cancelled' })
+          .where(and(eq(sessions.id, sessionId), eq(sessions.status, 'scheduled')))
+          .returning();
+        if (!updated) throw new AppError('conflict', 'Only a session that has not started yet can be cancelled.');
+        await audited(tx, actor, updated, 'session.cancel');
+        return toSession(updated);
+      });
     },
   };
 }

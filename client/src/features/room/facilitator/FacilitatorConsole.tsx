@@ -78,7 +78,12 @@ export function FacilitatorConsole({
         <>
           <AlertsPanel client={client} console={staff} resources={resources} onGoToMessage={goToMessage} />
           <WaitingRoom client={client} waiting={staff.waiting} />
-          <ReportQueue client={client} reports={staff.reports} onGoToMessage={goToMessage} />
+          <ReportQueue
+            client={client}
+            reports={staff.reports}
+            categories={state.info?.contentWarnings ?? []}
+            onGoToMessage={goToMessage}
+          />
         </>
       ) : (
         <Loading label="Loading the console…" />

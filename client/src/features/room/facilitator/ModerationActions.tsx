@@ -1,8 +1,12 @@
 import type { Message } from '@hearth/shared';
 import { ConfirmAction } from '../../../components/confirm.tsx';
+import { isFacilitator } from '../../../lib/format.ts';
 import { useRoomUi } from '../roomUi.ts';
 
-/** A facilitator's actions on someone's message, in its "More" menu: hide it, or delete it. */
+/**
+ * A facilitator's actions on someone's message, in its "More" menu: hide it, or delete it.
+ * Never on one's own message, nor on a co-facilitator's (the server refuses those).
+ */
 export function ModerationActions({
   message,
   own,
@@ -16,9 +20,10 @@ export function ModerationActions({
 }) {
   const { client } = useRoomUi();
   const target = { sessionId: message.sessionId, messageId: message.id };
+  if (own || isFacilitator(message.author)) return null;
   return (
     <>
-      {!message.hidden && !own && (
+      {!message.hidden && (
         <button
           type="button"
           className="button-secondary button-small"
@@ -33,19 +38,17 @@ export function ModerationActions({
           Hide from the room
         </button>
       )}
-      {!own && (
-        <ConfirmAction
-          label="Delete"
-          className="button-secondary button-small"
-          question="Delete this message for everyone? Its words are gone for good; others see only that it was deleted."
-          confirmLabel="Yes, delete it"
-          keepLabel="Keep it"
-          pending={pending}
-          onConfirm={async () => {
-            await run(async () => (await client.command('message:remove', target))?.message ?? null);
-          }}
-        />
-      )}
+      <ConfirmAction
+        label="Delete"
+        className="button-secondary button-small"
+        question="Delete this message for everyone? Its words are gone for good; others see only that it was deleted."
+        confirmLabel="Yes, delete it"
+        keepLabel="Keep it"
+        pending={pending}
+        onConfirm={async () => {
+          await run(async () => (await client.command('message:remove', target))?.message ?? null);
+        }}
+      />
     </>
   );
 }

@@ -14,18 +14,22 @@ const muteMinutes = [5, 10, 15, 30];
 /**
  * What a facilitator can do about one participant. A small menu of buttons opens under the
  * trigger; each choice that needs words or a second thought opens a form in its place. Escape
- * or Cancel closes it, and focus goes back to the trigger.
+ * or Cancel closes it, and focus goes back to the trigger. With `banOnly` (the waiting room) the
+ * trigger opens the ban form itself. Without `onOpenThread` (someone no longer here) there is no
+ * side conversation to open.
  */
 export function PersonActions({
   client,
   member,
   muted,
-  onOpenThread,
+  onOpenThread = null,
+  banOnly = false,
 }: {
   client: RoomClient;
   member: Member;
   muted: boolean;
-  onOpenThread: () => void;
+  onOpenThread?: (() => void) | null;
+  banOnly?: boolean;
 }) {
   const name = memberName(member);
   const sessionId = client.sessionId;
@@ -119,11 +123,19 @@ export function PersonActions({
         className="button-inline"
         aria-expanded={mode !== null}
         onClick={() => {
-          if (mode === null) setMode('menu');
+          if (mode === null) setMode(banOnly ? 'ban' : 'menu');
           else close();
         }}
       >
-        Actions<span className="visually-hidden"> for {name}</span>
+        {banOnly ? (
+          <>
+            Ban<span className="visually-hidden"> {name}</span> from the group
+          </>
+        ) : (
+          <>
+            Actions<span className="visually-hidden"> for {name}</span>
+          </>
+        )}
       </button>
 
       {mode === 'menu' && (
@@ -142,16 +154,18 @@ export function PersonActions({
           ) : (
             option('Mute', 'mute')
           )}
-          <button
-            type="button"
-            className="button-secondary button-small"
-            onClick={() => {
-              setMode(null);
-              onOpenThread();
-            }}
-          >
-            Open side conversation
-          </button>
+          {onOpenThread && (
+            <button
+              type="button"
+              className="button-secondary button-small"
+              onClick={() => {
+                setMode(null);
+                onOpenThread();
+              }}
+            >
+              Open side conversation
+            </button>
+          )}
           {option('Remove all their messages', 'clear')}
           {option('Remove from this session', 'remove')}
           {option('Ban from the group', 'ban')}

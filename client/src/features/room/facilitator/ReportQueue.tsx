@@ -1,8 +1,9 @@
 import { useId, useState } from 'react';
-import { limits, type ConsoleState } from '@hearth/shared';
+import { limits, type ConsoleState, type CwCategory } from '@hearth/shared';
 import { TextAreaField } from '../../../components/forms.tsx';
 import { formatTime, memberName } from '../../../lib/format.ts';
-import { reasonWords } from '../MessageItem.tsx';
+import { reasonWords, WarningGate } from '../MessageItem.tsx';
+import { warningWords } from '../warnings.ts';
 import type { RoomClient } from '../roomClient.ts';
 import { ConsoleSection } from './ConsoleSection.tsx';
 import { CommandStatus } from './CommandStatus.tsx';
@@ -18,10 +19,12 @@ function reasonInWords(reason: string): string {
 export function ReportQueue({
   client,
   reports,
+  categories,
   onGoToMessage,
 }: {
   client: RoomClient;
   reports: ConsoleState['reports'];
+  categories: readonly CwCategory[];
   onGoToMessage: (messageId: string) => void;
 }) {
   return (
@@ -31,7 +34,13 @@ export function ReportQueue({
       ) : (
         <ul className="plain-list console-list">
           {reports.map((report) => (
-            <ReportItem key={report.id} client={client} report={report} onGoToMessage={onGoToMessage} />
+            <ReportItem
+              key={report.id}
+              client={client}
+              report={report}
+              categories={categories}
+              onGoToMessage={onGoToMessage}
+            />
           ))}
         </ul>
       )}
@@ -42,14 +51,18 @@ export function ReportQueue({
 function ReportItem({
   client,
   report,
+  categories,
   onGoToMessage,
 }: {
   client: RoomClient;
   report: Report;
+  categories: readonly CwCategory[];
   onGoToMessage: (messageId: string) => void;
 }) {
   const titleId = useId();
   const [note, setNote] = useState('');
+  // Warned words are met by choice here too; the choice is kept only while the console is open.
+  const [revealed, setRevealed] = useState(false);
   const { pending, error, done, run } = useCommand(client);
 
   function resolve(outcome: 'action_taken' | 'dismissed') {
@@ -71,9 +84,27 @@ function ReportItem({
         {reasonInWords(report.reason)} · <time dateTime={report.at}>{formatTime(report.at)}</time>
       </p>
       <p className="meta">Message by {memberName(report.author)}:</p>
-      <blockquote className="console-quote">
-        {report.reportedText === '' ? <em>The message has since been deleted.</em> : report.reportedText}
-      </blockquote>
+      {report.reportedText === '' ? (
+        <blockquote className="console-quote">
+          <em>The message has since been deleted.</em>
+        </blockquote>
+      ) : report.warning ? (
+        <WarningGate
+          mode="ask"
+          label={`Content warning: ${warningWords(report.warning, categories)}${
+            report.warning.byFacilitator ? ' (added by a facilitator)' : ''
+          }`}
+          revealed={revealed}
+          showLabel="Show the reported words"
+          onToggle={() => {
+            setRevealed((current) => !current);
+          }}
+        >
+          <blockquote className="console-quote">{report.reportedText}</blockquote>
+        </WarningGate>
+      ) : (
+        <blockquote className="console-quote">{report.reportedText}</blockquote>
+      )}
       {report.note && <p>Note from the person who reported it: {report.note}</p>}
       <p>
         <button
@@ -88,7 +119,7 @@ function ReportItem({
         </button>
       </p>
       <TextAreaField
-        label="Note on what you did (optional)"
+        label="Note for the audit log (optional; please don’t quote the message)"
         rows={2}
         maxLength={limits.reasonMax}
         value={note}

@@ -20,6 +20,13 @@ export function SessionControls({ client, state }: { client: RoomClient; state: 
   const [announcement, setAnnouncement] = useState('');
   const [minutes, setMinutes] = useState('2');
   const [slow, setSlow] = useState(() => String(controls.slowModeSeconds));
+  // When slow mode changes (a co-facilitator, or this one), the select follows it, so "Set slow
+  // mode" never quietly puts back an old value. A choice being made is kept until then.
+  const [slowWas, setSlowWas] = useState(controls.slowModeSeconds);
+  if (slowWas !== controls.slowModeSeconds) {
+    setSlowWas(controls.slowModeSeconds);
+    setSlow(String(controls.slowModeSeconds));
+  }
   const slowChoices = slowModeChoices.includes(controls.slowModeSeconds)
     ? slowModeChoices
     : [...slowModeChoices, controls.slowModeSeconds].sort((a, b) => a - b);

@@ -1,10 +1,15 @@
 import type { Member } from '@hearth/shared';
+import { isFacilitator } from '../../../lib/format.ts';
 import type { RoomClient } from '../roomClient.ts';
 import { ConsoleSection } from './ConsoleSection.tsx';
 import { CommandStatus } from './CommandStatus.tsx';
+import { PersonActions } from './PersonActions.tsx';
 import { useCommand } from './useCommand.ts';
 
-/** Who waits to be let in, oldest first; one at a time or everyone at once. */
+/**
+ * Who waits to be let in, oldest first; one at a time or everyone at once. Someone who should
+ * not come in can be banned from the group from here.
+ */
 export function WaitingRoom({ client, waiting }: { client: RoomClient; waiting: readonly Member[] }) {
   const { pending, error, done, run } = useCommand(client);
   const sessionId = client.sessionId;
@@ -30,6 +35,7 @@ export function WaitingRoom({ client, waiting }: { client: RoomClient; waiting: 
               >
                 Let in<span className="visually-hidden"> {member.pseudonym}</span>
               </button>
+              {!isFacilitator(member) && <PersonActions client={client} member={member} muted={false} banOnly />}
             </li>
           ))}
         </ul>
