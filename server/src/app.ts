@@ -1,9 +1,10 @@
+import { createSealer, embeddedKeyRing, parseKeyRing } from './crypto/keyring.ts';
 import { randomUUID } from 'node:crypto';
 import fastifyCookie from '@fastify/cookie';
 import Fastify, { type FastifyServerOptions } from 'fastify';
 import { serializerCompiler, validatorCompiler } from 'fastify-type-provider-zod';
 import type { DestinationStream } from 'pino';
-import type { Config } from './config.ts';
+import { ConfigError, type Config } from './config.ts';
 import { openDatabase, type Database } from './db/database.ts';
 import { authentication } from './http/authentication.ts';
 import { serveClient } from './http/client.ts';
@@ -103,6 +104,28 @@ function loggerOptions(config: Config, stream?: DestinationStream): FastifyServe
   };
 }
 
+/**
+ * The key ring content is sealed with: from ENCRYPTION_KEYS, or on the embedded default a key
+ * generated once into the data folder. Several nodes on one PostgreSQL must share their keys,
+ * so with DATABASE_URL they must be given.
+ */
+function keyRingFor(config: Config) {
+  if (config.encryptionKeys) {
+    try {
+      return parseKeyRing(config.encryptionKeys);
+    } catch (error) {
+      // The message names the variable and the key id, never a key.
+      throw new ConfigError(`Invalid configuration: ${(error as Error).message}`);
+    }
+  }
+  if (config.databaseUrl) {
+    throw new ConfigError(
+      'Invalid configuration: ENCRYPTION_KEYS is required with DATABASE_URL (for example k1:<32 random bytes, base64>).',
+    );
+  }
+  return embeddedKeyRing(config.dataDir);
+}
+
 /** The one composition root: the app with its database, Redis, realtime and every module. */
 export async function buildApp(config: Config, deps: AppDeps = {}) {
   const app = Fastify({
@@ -135,6 +158,8 @@ export async function buildApp(config: Config, deps: AppDeps = {}) {
   app.addHook('onClose', closeEverything);
 
   try {
+    // Keys first: a node that could not read what it stores must not start at all.
+    const sealer = createSealer(keyRingFor(config));
     database = await openDatabase(config, app.log);
     redis = config.redisUrl
       ? await openRedis({ url: config.redisUrl, keyPrefix: config.redisKeyPrefix }, app.log)
@@ -150,11 +175,12 @@ export async function buildApp(config: Config, deps: AppDeps = {}) {
     io = realtime.io;
     const access = createGroupGate(database.db);
     const agreements = createAgreementsService(database, { access });
-    const safety = createSafetyService(database);
+    const safety = createSafetyService(database, { sealer });
     const rooms = createRoomsService(database, {
       agreements,
       access,
       nodeId: randomUUID(),
+      sealer,
     });
     const seats = createSeats(rooms);
     const members = createMembersService(database, {
@@ -169,10 +195,11 @@ export async function buildApp(config: Config, deps: AppDeps = {}) {
     const invites = createInvitesService(database, { access, accounts, members });
     const lifecycle = createSessionLifecycle(database, {
       closed: (event) => publishEvents(realtime.io, [event]),
+      sealer,
     });
     const sessions = createSessionsService(database, { access, lifecycle });
-    const messages = createMessagesService(database, { crisis: loadCrisisMatcher(config.crisisPhrasesFile) });
-    const facilitation = createFacilitationService(database, { rooms, members });
+    const messages = createMessagesService(database, { crisis: loadCrisisMatcher(config.crisisPhrasesFile), sealer });
+    const facilitation = createFacilitationService(database, { rooms, members, sealer });
     const checkOut = createCheckOutService(database, { access });
     const audit = createAuditService(database.db, { access });
 
@@ -244,6 +271,8 @@ export async function buildApp(config: Config, deps: AppDeps = {}) {
         audit,
       },
       database,
+      /** Seals and opens content at rest; tests use it to check what the database holds. */
+      sealer,
     };
   } catch (error) {
     await app.close().catch(() => closeEverything());

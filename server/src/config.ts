@@ -86,6 +86,7 @@ const EnvSchema = z.object({
   QUICK_EXIT_URL: urlWithProtocols(['https:', 'http:'], 'https://www.bbc.co.uk/weather'),
   ROOM_CLOCK_MS: wholeNumber('milliseconds', 100, 60_000, 2000),
   CRISIS_PHRASES_FILE: z.preprocess(emptyAsUnset, z.string().min(1).optional()),
+  ENCRYPTION_KEYS: z.preprocess(emptyAsUnset, z.string().min(1).optional()),
 });
 
 export type Config = {
@@ -109,6 +110,11 @@ export type Config = {
   roomClockMs: number;
   /** A deployment's own crisis phrase list (one per line), instead of the curated default. */
   crisisPhrasesFile: string | undefined;
+  /**
+   * `id:base64key,…`, the first for new writes. Required with DATABASE_URL; the embedded
+   * default keeps a generated key in the data folder.
+   */
+  encryptionKeys: string | undefined;
 };
 
 export class ConfigError extends Error {
@@ -146,5 +152,6 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     quickExitUrl: e.QUICK_EXIT_URL ?? defaultQuickExitUrl,
     roomClockMs: e.ROOM_CLOCK_MS,
     crisisPhrasesFile: e.CRISIS_PHRASES_FILE ? path.resolve(e.CRISIS_PHRASES_FILE) : undefined,
+    encryptionKeys: e.ENCRYPTION_KEYS,
   };
 }

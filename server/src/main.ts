@@ -19,7 +19,7 @@ try {
 }
 
 const hearth = await buildApp(config).catch((error: unknown) =>
-  fail(`Hearth could not start: ${describeStartupError(error, config)}`),
+  fail(error instanceof ConfigError ? error.message : `Hearth could not start: ${describeStartupError(error, config)}`),
 );
 const { app, services } = hearth;
 

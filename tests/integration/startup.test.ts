@@ -15,6 +15,8 @@ describe('configuration errors stop start-up with one clear line', () => {
     ['DATABASE_URL', { DATABASE_URL: 'not a url' }],
     ['REDIS_URL', { REDIS_URL: 'http://cache:6379' }],
     ['LOG_LEVEL', { LOG_LEVEL: 'loud' }],
+    ['ENCRYPTION_KEYS', { ENCRYPTION_KEYS: 'k1:c2VjcmV0LXB3' }],
+    ['ENCRYPTION_KEYS', { DATABASE_URL: 'postgres://nobody@127.0.0.1:1/none' }],
   ])('names %s', async (name, env) => {
     const started = runHearth({ DATA_DIR: ':memory:', ...env });
     const { code } = await started.exited;
@@ -47,6 +49,7 @@ describe.each(modes)('a real start, $name mode', (mode) => {
       DATA_DIR: path.join(dataDir, 'data'),
       DATABASE_URL: place.databaseUrl ?? '',
       REDIS_URL: place.redisUrl ?? '',
+      ENCRYPTION_KEYS: place.encryptionKeys ?? '',
       REDIS_KEY_PREFIX: place.redisKeyPrefix,
     });
     const [, port] = await waitForOutput(started, /Hearth is ready at http:\/\/localhost:(\d+)/);
@@ -87,6 +90,7 @@ describe.each(modes)('a real start, $name mode', (mode) => {
       DATA_DIR: path.join(dataDir, 'data'),
       DATABASE_URL: place.databaseUrl ?? '',
       REDIS_URL: place.redisUrl ?? '',
+      ENCRYPTION_KEYS: place.encryptionKeys ?? '',
       REDIS_KEY_PREFIX: place.redisKeyPrefix,
     });
     const [, again] = await waitForOutput(started, /Hearth is ready at http:\/\/localhost:(\d+)/);

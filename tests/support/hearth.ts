@@ -1,6 +1,7 @@
 import { Writable } from 'node:stream';
 import { buildApp, type AppDeps, type HearthApp } from '../../server/src/app.ts';
 import { loadConfig, type Config } from '../../server/src/config.ts';
+import { sealedAt } from '../../server/src/crypto/keyring.ts';
 import type { Provisioned } from './modes.ts';
 
 /** argon2id at its cheapest: tests exercise the code path, not the cost. */
@@ -37,6 +38,7 @@ export async function startNode(
       DATABASE_URL: place.databaseUrl ?? '',
       REDIS_URL: place.redisUrl ?? '',
       REDIS_KEY_PREFIX: place.redisKeyPrefix,
+      ENCRYPTION_KEYS: place.encryptionKeys ?? '',
       LOG_LEVEL: 'info',
     }),
     ...overrides,
@@ -52,4 +54,14 @@ export async function startNode(
     logs,
     close: () => hearth.app.close(),
   };
+}
+
+/**
+ * A message's text as the database holds it, opened with the node's key: the stored value
+ * must be sealed (never the text itself) and open to exactly the text.
+ */
+export function storedText(node: Node, table: string, column: string, row: { id: string } & Record<string, unknown>, key: string) {
+  const stored = String(row[key] ?? '');
+  if (stored !== '' && !stored.startsWith('v1.')) throw new Error(`${table}.${column} of ${row.id} is not sealed`);
+  return node.sealer.open(stored, sealedAt(table, column, row.id));
 }

@@ -16,6 +16,8 @@ export type Provisioned = {
   dataDir: string;
   redisUrl?: string;
   redisKeyPrefix: string;
+  /** The key ring every node on this place shares (services mode; embedded keeps its own file). */
+  encryptionKeys?: string;
   dispose(): Promise<void>;
 };
 
@@ -60,6 +62,7 @@ const services: Mode = {
       dataDir: '/nonexistent',
       redisUrl: servicesUrls.redisUrl!,
       redisKeyPrefix: prefix,
+      encryptionKeys: `k1:${randomBytes(32).toString('base64')}`,
       async dispose() {
         const cleanup = new pg.Client({ connectionString: adminUrl });
         await cleanup.connect();

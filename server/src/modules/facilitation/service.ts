@@ -1,5 +1,7 @@
+import { randomUUID } from 'node:crypto';
 import type { CommandPayload, Member, RoomEvent, RoomNotice } from '@hearth/shared';
 import { and, eq, inArray, isNull, lte, sql } from 'drizzle-orm';
+import { sealedAt, type Sealer } from '../../crypto/keyring.ts';
 import type { Db, Store } from '../../db/database.ts';
 import {
   alerts,
@@ -50,7 +52,7 @@ export type FacilitationService = ReturnType<typeof createFacilitationService>;
  */
 export function createFacilitationService(
   store: Store,
-  deps: { rooms: RoomsService; members: MembersService },
+  deps: { rooms: RoomsService; members: MembersService; sealer: Sealer },
 ) {
   const { db } = store;
 
@@ -109,7 +111,7 @@ export function createFacilitationService(
       const staff = done.staff ? await bumpStaff(tx, sessionId) : null;
       return { row, staff, outcome: done.outcome ?? {} };
     });
-    const events = row ? await renderEvents(db, [row]) : [];
+    const events = row ? await renderEvents(db, [row], deps.sealer) : [];
     return { ...nothing(), ...outcome, events: [...events, ...(outcome.events ?? [])], staff, seq: row?.seq };
   }
 
@@ -130,7 +132,7 @@ export function createFacilitationService(
 
     async state(by: ActingMember, sessionId: string) {
       allow(by, 'room.console');
-      return consoleState(db, sessionId, await deps.rooms.waitingList(sessionId));
+      return consoleState(db, sessionId, await deps.rooms.waitingList(sessionId), deps.sealer);
     },
 
     async pause(by: ActingMember, input: CommandPayload<'room:pause'>) {
@@ -288,7 +290,7 @@ export function createFacilitationService(
           audit: { action: 'person.remove', targetId: person.id, target: person.pseudonym, reason: input.reason ?? '' },
           staff: true,
           outcome: {
-            events: await renderEvents(tx, left),
+            events: await renderEvents(tx, left, deps.sealer),
             notices: [
               {
                 accountId: person.accountId,
@@ -405,9 +407,17 @@ export function createFacilitationService(
         const room = await lockRoom(tx, input.sessionId);
         if (room.status !== 'open') throw roomClosed();
         const person = facilitator ? await participantIn(tx, input.sessionId, participantId) : null;
+        const id = randomUUID();
         const [inserted] = await tx
           .insert(sideMessages)
-          .values({ sessionId: input.sessionId, participantId, authorId: by.member.memberId, clientId: input.clientId, body: input.text })
+          .values({
+            id,
+            sessionId: input.sessionId,
+            participantId,
+            authorId: by.member.memberId,
+            clientId: input.clientId,
+            body: deps.sealer.seal(input.text, sealedAt('side_messages', 'body', id)),
+          })
           .onConflictDoNothing({ target: [sideMessages.sessionId, sideMessages.authorId, sideMessages.clientId] })
           .returning();
         const row =
@@ -447,7 +457,7 @@ export function createFacilitationService(
           sessionId: input.sessionId,
           participantId,
           author: by.member,
-          text: result.row.body,
+          text: deps.sealer.open(result.row.body, sealedAt('side_messages', 'body', result.row.id)),
           createdAt: result.row.createdAt.toISOString(),
         },
         staff: result.staff,
@@ -476,7 +486,7 @@ export function createFacilitationService(
             .returning({ id: sessions.id });
           return ended ? appendEvent(tx, id, controlsChanged) : null;
         });
-        if (row) outcomes.push(await withControls({ ...nothing(), events: await renderEvents(db, [row]) }, id));
+        if (row) outcomes.push(await withControls({ ...nothing(), events: await renderEvents(db, [row], deps.sealer) }, id));
       }
       const dueMutes = await db
         .selectDistinct({ sessionId: roomMembers.sessionId })

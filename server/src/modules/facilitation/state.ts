@@ -1,5 +1,6 @@
 import type { ConsoleState, RoomControls } from '@hearth/shared';
 import { and, asc, desc, eq, gt, isNull, sql } from 'drizzle-orm';
+import { sealedAt, type Sealer } from '../../crypto/keyring.ts';
 import type { Db } from '../../db/database.ts';
 import {
   alerts,
@@ -57,6 +58,7 @@ export async function consoleState(
   db: Db,
   sessionId: string,
   waiting: ConsoleState['waiting'],
+  sealer: Sealer,
 ): Promise<ConsoleState> {
   const now = new Date();
   // The version first, everything else after it: the data is at least as new as the version,
@@ -127,10 +129,16 @@ export async function consoleState(
     })),
     reports: reported.map(({ report, author, warningCategories, warningNote }) => ({
       id: report.id,
-      warning: warningCategories ? { categories: warningCategories, note: warningNote ?? '', byFacilitator: false } : null,
+      warning: warningCategories
+        ? {
+            categories: warningCategories,
+            note: sealer.open(warningNote ?? '', sealedAt('messages', 'warning_note', report.messageId)),
+            byFacilitator: false,
+          }
+        : null,
       messageId: report.messageId,
       author: toMember(author),
-      reportedText: report.reportedText,
+      reportedText: sealer.open(report.reportedText, sealedAt('reports', 'reported_text', report.id)),
       reason: report.reason,
       note: report.note,
       at: report.createdAt.toISOString(),
@@ -151,14 +159,14 @@ export async function consoleState(
       sessionId,
       participantId: message.participantId,
       author: toMember(author),
-      text: message.body,
+      text: sealer.open(message.body, sealedAt('side_messages', 'body', message.id)),
       createdAt: message.createdAt.toISOString(),
     })),
   };
 }
 
 /** A participant's own side thread with the facilitators. */
-export async function sideThreadOf(db: Db, sessionId: string, participantId: string) {
+export async function sideThreadOf(db: Db, sessionId: string, participantId: string, sealer: Sealer) {
   const rows = await db
     .select({ message: sideMessages, author: memberships })
     .from(sideMessages)
@@ -170,7 +178,7 @@ export async function sideThreadOf(db: Db, sessionId: string, participantId: str
     sessionId,
     participantId,
     author: toMember(author),
-    text: message.body,
+    text: sealer.open(message.body, sealedAt('side_messages', 'body', message.id)),
     createdAt: message.createdAt.toISOString(),
   }));
 }

@@ -1,6 +1,8 @@
+import { randomUUID } from 'node:crypto';
 import type { CommandPayload, CrisisMatcher, Member, Message, RoomEvent, RoomNotice, WarningInput } from '@hearth/shared';
 import { WarningInputSchema } from '@hearth/shared';
 import { and, desc, eq, isNull } from 'drizzle-orm';
+import { sealedAt, type Sealer } from '../../crypto/keyring.ts';
 import type { Db, Store } from '../../db/database.ts';
 import { alerts, groups, memberships, messageReactions, messages, roomMembers, sessions } from '../../db/schema.ts';
 import { AppError, notFound } from '../../errors.ts';
@@ -43,7 +45,7 @@ export type MessagesService = ReturnType<typeof createMessagesService>;
  * What people say in a room and everything done to it. Every change is stored with a room
  * event in one transaction, and the event is returned for broadcasting only after commit.
  */
-export function createMessagesService(store: Store, deps: { crisis: CrisisMatcher }) {
+export function createMessagesService(store: Store, deps: { crisis: CrisisMatcher; sealer: Sealer }) {
   const { db } = store;
 
   async function findSent(sessionId: string, authorId: string, clientId: string) {
@@ -51,7 +53,7 @@ export function createMessagesService(store: Store, deps: { crisis: CrisisMatche
       .select({ id: messages.id })
       .from(messages)
       .where(and(eq(messages.sessionId, sessionId), eq(messages.authorId, authorId), eq(messages.clientId, clientId)));
-    return row ? (await loadMessages(db, [row.id])).get(row.id)! : null;
+    return row ? (await loadMessages(db, [row.id], deps.sealer)).get(row.id)! : null;
   }
 
   /**
@@ -170,7 +172,7 @@ export function createMessagesService(store: Store, deps: { crisis: CrisisMatche
       return { rows, staff: result.staff ?? null, notices: result.notices ?? [] };
     });
     return {
-      events: await renderEvents(db, done.rows),
+      events: await renderEvents(db, done.rows, deps.sealer),
       seq: done.rows.at(-1)?.seq ?? 0,
       staff: done.staff,
       notices: done.notices,
@@ -210,19 +212,22 @@ export function createMessagesService(store: Store, deps: { crisis: CrisisMatche
           const warning = input.warning ? await checkWarning(tx, input.sessionId, input.warning) : null;
           if (input.replyToId) await messageIn(tx, input.sessionId, input.replyToId);
           const [room] = await tx.select({ lastSeq: sessions.lastSeq }).from(sessions).where(eq(sessions.id, input.sessionId));
+          // The id is chosen here, so that the sealed text can be bound to its row.
+          const id = randomUUID();
           const [inserted] = await tx
             .insert(messages)
             .values({
+              id,
               sessionId: input.sessionId,
               authorId: author.memberId,
               clientId: input.clientId,
               // The event appended next takes this number: the room lock is held.
               seq: room!.lastSeq + 1,
-              body: input.text,
+              body: deps.sealer.seal(input.text, sealedAt('messages', 'body', id)),
               kind,
               replyToId: input.replyToId ?? null,
               warningCategories: warning ? warning.categories : null,
-              warningNote: warning ? warning.note : null,
+              warningNote: warning ? deps.sealer.seal(warning.note, sealedAt('messages', 'warning_note', id)) : null,
             })
             .onConflictDoNothing({ target: [messages.sessionId, messages.authorId, messages.clientId] })
             .returning({ id: messages.id, createdAt: messages.createdAt });
@@ -296,10 +301,13 @@ export function createMessagesService(store: Store, deps: { crisis: CrisisMatche
         await tx
           .update(messages)
           .set({
-            body: input.text,
+            body: deps.sealer.seal(input.text, sealedAt('messages', 'body', row.id)),
             editedAt: new Date(),
             ...(rewarn
-              ? { warningCategories: warning ? warning.categories : null, warningNote: warning ? warning.note : null }
+              ? {
+                  warningCategories: warning ? warning.categories : null,
+                  warningNote: warning ? deps.sealer.seal(warning.note, sealedAt('messages', 'warning_note', row.id)) : null,
+                }
               : {}),
           })
           .where(eq(messages.id, row.id));
@@ -360,7 +368,11 @@ export function createMessagesService(store: Store, deps: { crisis: CrisisMatche
           const warning = await checkWarning(tx, input.sessionId, input.warning);
           await tx
             .update(messages)
-            .set({ warningCategories: warning.categories, warningNote: warning.note, warningByFacilitator: true })
+            .set({
+              warningCategories: warning.categories,
+              warningNote: deps.sealer.seal(warning.note, sealedAt('messages', 'warning_note', row.id)),
+              warningByFacilitator: true,
+            })
             .where(eq(messages.id, row.id));
           return {
             events: [{ type: 'message', change: 'warned', messageId: row.id }],

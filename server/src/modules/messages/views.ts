@@ -1,5 +1,6 @@
 import type { Member, Message, Reaction } from '@hearth/shared';
 import { asc, eq, inArray } from 'drizzle-orm';
+import { sealedAt, type Sealer } from '../../crypto/keyring.ts';
 import type { Db } from '../../db/database.ts';
 import { memberships, messageReactions, messages } from '../../db/schema.ts';
 
@@ -9,7 +10,7 @@ export function toMember(row: typeof memberships.$inferSelect): Member {
   return { memberId: row.id, pseudonym: row.pseudonym, role: row.role };
 }
 
-function toMessage(row: MessageRow, author: Member, reactions: Message['reactions']): Message {
+function toMessage(row: MessageRow, author: Member, reactions: Message['reactions'], sealer: Sealer): Message {
   const deleted = row.deletedAt !== null;
   return {
     id: row.id,
@@ -18,7 +19,7 @@ function toMessage(row: MessageRow, author: Member, reactions: Message['reaction
     clientId: row.clientId,
     author,
     kind: row.kind,
-    text: deleted ? '' : row.body,
+    text: deleted ? '' : sealer.open(row.body, sealedAt('messages', 'body', row.id)),
     hidden: row.hiddenAt !== null,
     createdAt: row.createdAt.toISOString(),
     editedAt: row.editedAt?.toISOString() ?? null,
@@ -29,7 +30,7 @@ function toMessage(row: MessageRow, author: Member, reactions: Message['reaction
         ? null
         : {
             categories: row.warningCategories,
-            note: row.warningNote ?? '',
+            note: sealer.open(row.warningNote ?? '', sealedAt('messages', 'warning_note', row.id)),
             byFacilitator: row.warningByFacilitator,
           },
     reactions: deleted ? {} : reactions,
@@ -37,7 +38,7 @@ function toMessage(row: MessageRow, author: Member, reactions: Message['reaction
 }
 
 /** Messages as they stand now, by id. Ids that no longer exist are simply absent. */
-export async function loadMessages(db: Db, ids: readonly string[]): Promise<Map<string, Message>> {
+export async function loadMessages(db: Db, ids: readonly string[], sealer: Sealer): Promise<Map<string, Message>> {
   const unique = [...new Set(ids)];
   if (unique.length === 0) return new Map();
   const [rows, given] = await Promise.all([
@@ -61,7 +62,7 @@ export async function loadMessages(db: Db, ids: readonly string[]): Promise<Map<
   return new Map(
     rows.map(({ message, author }) => [
       message.id,
-      toMessage(message, toMember(author), reactionsOf.get(message.id) ?? {}),
+      toMessage(message, toMember(author), reactionsOf.get(message.id) ?? {}, sealer),
     ]),
   );
 }

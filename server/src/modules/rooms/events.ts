@@ -1,6 +1,7 @@
 import type { Member, RoomEvent } from '@hearth/shared';
 import { limits } from '@hearth/shared';
 import { and, asc, eq, gt, inArray, lte, sql } from 'drizzle-orm';
+import type { Sealer } from '../../crypto/keyring.ts';
 import type { Db } from '../../db/database.ts';
 import { memberships, roomEvents, sessions } from '../../db/schema.ts';
 import { AppError } from '../../errors.ts';
@@ -48,11 +49,11 @@ export async function appendEvent(tx: Db, sessionId: string, event: NewRoomEvent
  * Events as clients see them: message events carry the message as it stands now. An event
  * whose message or member is gone (erased) is left out; the page's `lastSeq` still covers it.
  */
-export async function renderEvents(db: Db, rows: readonly EventRow[]): Promise<RoomEvent[]> {
+export async function renderEvents(db: Db, rows: readonly EventRow[], sealer: Sealer): Promise<RoomEvent[]> {
   const messageIds = rows.flatMap((row) => (row.type === 'message' && row.messageId ? [row.messageId] : []));
   const memberIds = rows.flatMap((row) => (row.type === 'presence' && row.memberId ? [row.memberId] : []));
   const [messagesById, membersById] = await Promise.all([
-    loadMessages(db, messageIds),
+    loadMessages(db, messageIds, sealer),
     memberIds.length === 0
       ? new Map()
       : db
@@ -98,7 +99,7 @@ export type Audience = 'participant' | 'facilitator';
 const formerMember = (memberId: string): Member => ({ memberId, pseudonym: '', role: 'participant' });
 
 /** Events after a sequence number, one page at a time, as clients of an audience see them. */
-export async function eventsAfter(db: Db, sessionId: string, afterSeq: number, audience: Audience) {
+export async function eventsAfter(db: Db, sessionId: string, afterSeq: number, audience: Audience, sealer: Sealer) {
   // Everything up to the counter read here has committed: numbers are taken under the row lock
   // in the same transaction that stores the event.
   const [room] = await db.select({ lastSeq: sessions.lastSeq }).from(sessions).where(eq(sessions.id, sessionId));
@@ -111,7 +112,7 @@ export async function eventsAfter(db: Db, sessionId: string, afterSeq: number, a
     .limit(limits.catchUpPageSize + 1);
   const hasMore = rows.length > limits.catchUpPageSize;
   const page = rows.slice(0, limits.catchUpPageSize);
-  const events = await renderEvents(db, page);
+  const events = await renderEvents(db, page, sealer);
   return {
     events: audience === 'facilitator' ? events : events.map(forParticipants),
     hasMore,

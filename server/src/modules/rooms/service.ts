@@ -7,6 +7,7 @@ import type {
   RosterEntry,
 } from '@hearth/shared';
 import { and, asc, eq, inArray, isNull, lt, ne, sql } from 'drizzle-orm';
+import type { Sealer } from '../../crypto/keyring.ts';
 import type { Db, Store } from '../../db/database.ts';
 import { groups, memberships, roomConnections, roomMembers, sessions } from '../../db/schema.ts';
 import { AppError, notFound } from '../../errors.ts';
@@ -51,6 +52,7 @@ export function createRoomsService(
     agreements: AgreementsService;
     access: GroupGate;
     nodeId: string;
+    sealer: Sealer;
   },
 ) {
   const { db } = store;
@@ -116,7 +118,7 @@ export function createRoomsService(
         if (still) return null;
         return setPresence(tx, sessionId, memberId, 'left', room.status === 'open');
       });
-      if (row) outcome.events.push(...(await renderEvents(db, [row])));
+      if (row) outcome.events.push(...(await renderEvents(db, [row], deps.sealer)));
     }
     return outcome;
   }
@@ -205,12 +207,12 @@ export function createRoomsService(
       const agreement = await deps.agreements.current(group.id, member.memberId);
       const audience = facilitator ? 'facilitator' : 'participant';
       const [page, people, controls, checkInAnswer, sideMessages, events] = await Promise.all([
-        admitted ? eventsAfter(db, sessionId, afterSeq, audience) : { events: [], hasMore: false, lastSeq: afterSeq },
+        admitted ? eventsAfter(db, sessionId, afterSeq, audience, deps.sealer) : { events: [], hasMore: false, lastSeq: afterSeq },
         admitted ? roster(db, sessionId) : [],
         controlsOf(db, sessionId),
         facilitator ? null : checkInAnswerOf(db, sessionId, member.memberId),
-        facilitator ? [] : sideThreadOf(db, sessionId, member.memberId),
-        presence ? renderEvents(db, [presence]) : [],
+        facilitator ? [] : sideThreadOf(db, sessionId, member.memberId, deps.sealer),
+        presence ? renderEvents(db, [presence], deps.sealer) : [],
       ]);
       const mutedUntil = seatRow?.mutedUntil && seatRow.mutedUntil > new Date() ? seatRow.mutedUntil.toISOString() : null;
       const result: JoinResult = {
@@ -253,7 +255,7 @@ export function createRoomsService(
 
     /** Events after a sequence number, for a client that noticed a gap. */
     catchUp(sessionId: string, afterSeq: number, audience: Audience) {
-      return eventsAfter(db, sessionId, afterSeq, audience);
+      return eventsAfter(db, sessionId, afterSeq, audience, deps.sealer);
     },
 
     /** A socket left one room (or, without a session, every room: it disconnected). */
@@ -275,7 +277,7 @@ export function createRoomsService(
         if (room.status !== 'open') throw roomClosed();
         return setPresence(tx, sessionId, member.memberId, state, true);
       });
-      return row ? renderEvents(db, [row]) : [];
+      return row ? renderEvents(db, [row], deps.sealer) : [];
     },
 
     /** A facilitator lets a waiting participant in; returns the account to tell. */
@@ -331,7 +333,7 @@ export function createRoomsService(
         .orderBy(asc(roomMembers.sessionId));
       const rows = [];
       for (const { sessionId } of inRooms) rows.push(...(await this.leaveIn(tx, sessionId, memberId)));
-      return renderEvents(tx, rows);
+      return renderEvents(tx, rows, deps.sealer);
     },
 
     /**

@@ -1,5 +1,7 @@
+import { randomUUID } from 'node:crypto';
 import type { CommandPayload, Member } from '@hearth/shared';
 import { and, eq } from 'drizzle-orm';
+import { sealedAt, type Sealer } from '../../crypto/keyring.ts';
 import type { Store } from '../../db/database.ts';
 import { messages, reports, supportSignals } from '../../db/schema.ts';
 import { AppError, notFound } from '../../errors.ts';
@@ -10,7 +12,7 @@ import { lockRoom, roomClosed } from '../rooms/events.ts';
 export type SafetyService = ReturnType<typeof createSafetyService>;
 
 /** A participant's own safety controls that reach the facilitators: support and reports. */
-export function createSafetyService(store: Store) {
+export function createSafetyService(store: Store, deps: { sealer: Sealer }) {
   return {
     /**
      * "I need support": stored until a facilitator acknowledges it, so a facilitator who arrives
@@ -44,20 +46,30 @@ export function createSafetyService(store: Store) {
           throw new AppError('invalid_input', 'messageId: You can delete your own message instead of reporting it.');
         }
         const note = input.note ?? '';
-        await tx
-          .insert(reports)
-          .values({
+        const words = deps.sealer.open(message.body, sealedAt('messages', 'body', input.messageId));
+        const [earlier] = await tx
+          .select({ id: reports.id })
+          .from(reports)
+          .where(and(eq(reports.messageId, input.messageId), eq(reports.reporterId, member.memberId)));
+        // Reporting again updates the report; its copy is sealed for its own row.
+        const id = earlier?.id ?? randomUUID();
+        const reportedText = deps.sealer.seal(words, sealedAt('reports', 'reported_text', id));
+        if (earlier) {
+          await tx
+            .update(reports)
+            .set({ reason: input.reason, note, reportedText, createdAt: new Date(), resolvedAt: null })
+            .where(eq(reports.id, id));
+        } else {
+          await tx.insert(reports).values({
+            id,
             sessionId: input.sessionId,
             messageId: input.messageId,
             reporterId: member.memberId,
             reason: input.reason,
             note,
-            reportedText: message.body,
-          })
-          .onConflictDoUpdate({
-            target: [reports.messageId, reports.reporterId],
-            set: { reason: input.reason, note, reportedText: message.body, createdAt: new Date(), resolvedAt: null },
+            reportedText,
           });
+        }
         return { staff: await bumpStaff(tx, input.sessionId) };
       });
     },

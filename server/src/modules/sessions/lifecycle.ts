@@ -1,5 +1,6 @@
 import type { RoomEvent } from '@hearth/shared';
 import { and, eq, gt, isNull, lte, sql } from 'drizzle-orm';
+import type { Sealer } from '../../crypto/keyring.ts';
 import type { Db, Store } from '../../db/database.ts';
 import { reports, roomConnections, roomEvents, roomMembers, sessions } from '../../db/schema.ts';
 import { renderEvents } from '../rooms/events.ts';
@@ -11,7 +12,7 @@ export type SessionLifecycle = ReturnType<typeof createSessionLifecycle>;
  * change is one conditional UPDATE, so exactly one node makes it and only that node announces
  * it; a node that was down catches up on its first tick.
  */
-export function createSessionLifecycle(store: Store, deps: { closed: (event: RoomEvent) => void }) {
+export function createSessionLifecycle(store: Store, deps: { closed: (event: RoomEvent) => void; sealer: Sealer }) {
   const { db } = store;
 
   /**
@@ -38,7 +39,7 @@ export function createSessionLifecycle(store: Store, deps: { closed: (event: Roo
       return event!;
     });
     if (!row) return false;
-    const [event] = await renderEvents(db, [row]);
+    const [event] = await renderEvents(db, [row], deps.sealer);
     if (event) deps.closed(event);
     return true;
   }

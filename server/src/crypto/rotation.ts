@@ -1,0 +1,84 @@
+import { and, eq, gt, ne, sql } from 'drizzle-orm';
+import type { PgColumn, PgTable } from 'drizzle-orm/pg-core';
+import type { Db } from '../db/database.ts';
+import { messages, reports, sideMessages } from '../db/schema.ts';
+import { sealedAt, type Sealer } from './keyring.ts';
+
+/** Every sealed column: its table, its column, and the names its additional data uses. */
+const sealedColumns: ReadonlyArray<{
+  table: PgTable;
+  id: PgColumn;
+  column: PgColumn;
+  /** The column's property name, for `set`. */
+  key: string;
+  tableName: string;
+  columnName: string;
+}> = [
+  { table: messages, id: messages.id, column: messages.body, key: 'body', tableName: 'messages', columnName: 'body' },
+  {
+    table: messages,
+    id: messages.id,
+    column: messages.warningNote,
+    key: 'warningNote',
+    tableName: 'messages',
+    columnName: 'warning_note',
+  },
+  { table: sideMessages, id: sideMessages.id, column: sideMessages.body, key: 'body', tableName: 'side_messages', columnName: 'body' },
+  {
+    table: reports,
+    id: reports.id,
+    column: reports.reportedText,
+    key: 'reportedText',
+    tableName: 'reports',
+    columnName: 'reported_text',
+  },
+];
+
+const BATCH = 500;
+
+/**
+ * Re-seals every value not yet under the primary key, batch by batch; afterwards the older keys
+ * can be retired. Safe to run while Hearth runs and to run again: a value sealed meanwhile is
+ * already under the primary key.
+ */
+export async function resealAll(db: Db, sealer: Sealer): Promise<Record<string, number>> {
+  const counts: Record<string, number> = {};
+  const current = `v1.${sealer.primaryId}.%`;
+  for (const { table, id, column, key, tableName, columnName } of sealedColumns) {
+    let resealed = 0;
+    let unreadable = 0;
+    let after = '00000000-0000-0000-0000-000000000000';
+    for (;;) {
+      const rows = (await db
+        .select({ id, value: column })
+        .from(table)
+        .where(and(gt(id, after), ne(column, ''), sql`${column} not like ${current}`))
+        .orderBy(id)
+        .limit(BATCH)) as Array<{ id: string; value: string | null }>;
+      if (rows.length === 0) break;
+      for (const row of rows) {
+        if (row.value === null) continue;
+        const where = sealedAt(tableName, columnName, row.id);
+        let plain: string;
+        try {
+          plain = sealer.open(row.value, where);
+        } catch {
+          // Tampered with, or sealed with a key no longer in the ring: left as it is, and counted.
+          unreadable++;
+          continue;
+        }
+        const value = sealer.seal(plain, where);
+        // Only if unchanged meanwhile: a concurrent edit already wrote under the primary key.
+        await db
+          .update(table)
+          .set({ [key]: value })
+          .where(and(eq(id, row.id), eq(column, row.value)));
+        resealed++;
+      }
+      after = rows.at(-1)!.id;
+    }
+    counts[`${tableName}.${columnName}`] = resealed;
+    if (unreadable > 0) counts[`${tableName}.${columnName} unreadable`] = unreadable;
+  }
+  return counts;
+}
