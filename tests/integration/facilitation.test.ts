@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { and, asc, count, eq, sql } from 'drizzle-orm';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import {
   clientCommands,
   type AuditEntry,
@@ -36,8 +36,9 @@ import {
   startSession,
 } from '../support/factories.ts';
 import { startNode, storedText, type Node } from '../support/hearth.ts';
+import { roomWorld } from '../support/world.ts';
 import type { HttpClient } from '../support/http.ts';
-import { modes, type Provisioned } from '../support/modes.ts';
+import { modes } from '../support/modes.ts';
 import {
   collect,
   collectEvents,
@@ -113,50 +114,12 @@ const facilitatorCommands = [
 type FacilitatorCommand = (typeof facilitatorCommands)[number];
 
 describe.each(modes)('facilitation, $name mode', (mode) => {
-  let place: Provisioned;
+  const { world, socketOf, openRoom, seat } = roomWorld(mode);
   let node: Node;
   /** In services mode a second node on the same PostgreSQL and Redis; else the same node. */
   let other: Node;
   let organiser: HttpClient;
-  const sockets: TestSocket[] = [];
-
-  beforeAll(async () => {
-    place = await mode.provision();
-    node = await startNode(place, { roomClockMs: 200 });
-    other = mode.name === 'services' ? await startNode(place, { roomClockMs: 200 }) : node;
-    organiser = await createOrganiser(node);
-  });
-
-  afterAll(async () => {
-    sockets.forEach((socket) => socket.close());
-    await node?.close();
-    if (other !== node) await other?.close();
-    await place?.dispose();
-  });
-
-  async function socketOf(client: HttpClient, on: Node = node) {
-    const socket = await connect(on.url, client.cookie);
-    sockets.push(socket);
-    return socket;
-  }
-
-  /** A group of its own with an open room, its lead facilitator (the organiser) inside, and members. */
-  async function openRoom(participants = 1, options: { waitingRoom?: boolean } = {}) {
-    const group = await createGroup(organiser, undefined, { waitingRoom: options.waitingRoom ?? false });
-    const sessionId = (await startSession(organiser, group.id)).id;
-    const facilitator = await socketOf(organiser);
-    const facilitatorJoin = await enter(facilitator, sessionId);
-    const people = [];
-    for (let i = 0; i < participants; i++) people.push(await inviteParticipant(organiser, group.id));
-    return { group, groupId: group.id, sessionId, facilitator, facilitatorJoin, people };
-  }
-
-  /** Someone entering the room on a socket of their own. */
-  async function seat(person: { client: HttpClient }, sessionId: string, on: Node = node) {
-    const socket = await socketOf(person.client, on);
-    const joined = await enter(socket, sessionId);
-    return { socket, me: joined.me, joined };
-  }
+  beforeAll(() => ({ node, other, organiser } = world));
 
   /** A second facilitator of the group, with an account of their own, seated on `on`. */
   async function coFacilitator(groupId: string, sessionId: string, on: Node = other) {

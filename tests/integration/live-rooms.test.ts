@@ -1,5 +1,5 @@
 import { and, count, eq } from 'drizzle-orm';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import type { Message, RoomEvent } from '@hearth/shared';
 import { memberships, messages, roomConnections, roomEvents, sessions } from '../../server/src/db/schema.ts';
 import { STALE_CONNECTION_MS } from '../../server/src/jobs/roomClock.ts';
@@ -12,13 +12,13 @@ import {
   startSession,
 } from '../support/factories.ts';
 import { startNode, storedText, type Node } from '../support/hearth.ts';
+import { roomWorld } from '../support/world.ts';
 import type { HttpClient } from '../support/http.ts';
-import { modes, type Provisioned } from '../support/modes.ts';
+import { modes } from '../support/modes.ts';
 import {
   collect,
   collectEvents,
   command,
-  connect,
   enter,
   followRoom,
   postedMessages,
@@ -41,43 +41,12 @@ const send = (socket: TestSocket, sessionId: string, text: string, extra: Record
 };
 
 describe.each(modes)('live rooms, $name mode', (mode) => {
-  let place: Provisioned;
+  const { world, socketOf, openRoom } = roomWorld(mode);
   let node: Node;
   /** In services mode a second node on the same PostgreSQL and Redis; else the same node. */
   let other: Node;
   let organiser: HttpClient;
-  const sockets: TestSocket[] = [];
-
-  beforeAll(async () => {
-    place = await mode.provision();
-    node = await startNode(place, { roomClockMs: 200 });
-    other = mode.name === 'services' ? await startNode(place, { roomClockMs: 200 }) : node;
-    organiser = await createOrganiser(node);
-  });
-
-  afterAll(async () => {
-    sockets.forEach((socket) => socket.close());
-    await node?.close();
-    if (other !== node) await other?.close();
-    await place?.dispose();
-  });
-
-  async function socketOf(client: HttpClient, on: Node = node) {
-    const socket = await connect(on.url, client.cookie);
-    sockets.push(socket);
-    return socket;
-  }
-
-  /** A group of its own with an open room, its facilitator inside, and `participants` members. */
-  async function openRoom(participants = 1, options: { waitingRoom?: boolean } = {}) {
-    const groupId = (await createGroup(organiser, undefined, options)).id;
-    const sessionId = (await startSession(organiser, groupId)).id;
-    const facilitator = await socketOf(organiser);
-    const facilitatorJoin = await enter(facilitator, sessionId);
-    const people = [];
-    for (let i = 0; i < participants; i++) people.push(await inviteParticipant(organiser, groupId));
-    return { groupId, sessionId, facilitator, facilitatorJoin, people };
-  }
+  beforeAll(() => ({ node, other, organiser } = world));
 
   const eventCount = async (sessionId: string) =>
     (await node.database.db.select({ n: count() }).from(roomEvents).where(eq(roomEvents.sessionId, sessionId)))[0]!.n;
