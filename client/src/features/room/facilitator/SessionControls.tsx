@@ -189,6 +189,9 @@ export function CheckInRound({
   const participants = state.roster.filter(
     (entry) => entry.state !== 'left' && entry.member.role === 'participant',
   ).length;
+  const round = open
+    ? { command: 'checkin:close' as const, done: 'The check-in round is closed.', label: 'Close the check-in round' }
+    : { command: 'checkin:open' as const, done: 'The check-in round is open.', label: 'Open a check-in round' };
   return (
     <ConsoleSection title="Check-in round">
       {open ? (
@@ -208,16 +211,6 @@ export function CheckInRound({
               ))}
             </ul>
           )}
-          <button
-            type="button"
-            className="button-secondary button-small"
-            disabled={pending}
-            onClick={() => {
-              void run(() => client.command('checkin:close', { sessionId }), 'The check-in round is closed.');
-            }}
-          >
-            Close the check-in round
-          </button>
         </>
       ) : (
         <>
@@ -225,18 +218,18 @@ export function CheckInRound({
             Each participant can say how they are arriving: green, amber or red, and a word if they
             like. Only facilitators see the answers.
           </p>
-          <button
-            type="button"
-            className="button-secondary button-small"
-            disabled={pending}
-            onClick={() => {
-              void run(() => client.command('checkin:open', { sessionId }), 'The check-in round is open.');
-            }}
-          >
-            Open a check-in round
-          </button>
         </>
       )}
+      <button
+        type="button"
+        className="button-secondary button-small"
+        disabled={pending}
+        onClick={() => {
+          void run(() => client.command(round.command, { sessionId }), round.done);
+        }}
+      >
+        {round.label}
+      </button>
       <CommandStatus error={error} done={done} />
     </ConsoleSection>
   );
