@@ -3,7 +3,7 @@ import { Loading, Page, PageHeading, RequireAuth } from './components/layout.tsx
 import { QuickExit } from './components/quickExit.tsx';
 import { AuthProvider } from './lib/auth.tsx';
 import { Link, matchPath, useLocation } from './lib/router.tsx';
-import { AccountPage } from './pages/AccountPage.tsx';
+import { AccountErasedPage, AccountPage, erasedPath } from './pages/AccountPage.tsx';
 import { GroupPage } from './pages/GroupPage.tsx';
 import { HomePage } from './pages/HomePage.tsx';
 import { InvitePage } from './pages/InvitePage.tsx';
@@ -71,6 +71,7 @@ function Routes() {
   if (matchPath('/setup', pathname)) return <SetupPage />;
   if (matchPath('/invite', pathname)) return <InvitePage />;
   if (matchPath('/quick-exit', pathname)) return <QuickExitHelpPage />;
+  if (matchPath(erasedPath, pathname)) return <AccountErasedPage />;
   if (matchPath('/account', pathname)) {
     return <RequireAuth>{(me) => <AccountPage key={me.id} me={me} />}</RequireAuth>;
   }

@@ -1,5 +1,6 @@
 import { createSealer, embeddedKeyRing, parseKeyRing } from './crypto/keyring.ts';
 import { randomUUID } from 'node:crypto';
+import type { RoomEvent } from '@hearth/shared';
 import fastifyCookie from '@fastify/cookie';
 import Fastify, { type FastifyServerOptions } from 'fastify';
 import { serializerCompiler, validatorCompiler } from 'fastify-type-provider-zod';
@@ -25,6 +26,8 @@ import { createInvitesService } from './modules/invites/service.ts';
 import { memberRoutes } from './modules/members/routes.ts';
 import { createMembersService } from './modules/members/service.ts';
 import { memoryCounters, redisCounters } from './lib/counters.ts';
+import { createRateCounter, rateLimits, type RateLimits } from './lib/rateLimits.ts';
+import { restRateLimits } from './http/rate-limits.ts';
 import { registerApiDocs } from './http/api-docs.ts';
 import { createGroupsService } from './modules/groups/service.ts';
 import { registerRoomHandlers } from './modules/rooms/handlers.ts';
@@ -47,6 +50,9 @@ import { createAuditService } from './modules/audit/service.ts';
 import { auditRoutes } from './modules/audit/routes.ts';
 import { clientConfigRoutes } from './http/client-config.ts';
 import { sessionRoutes } from './modules/sessions/routes.ts';
+import { createErasure } from './modules/privacy/erasure.ts';
+import { createRetention } from './modules/privacy/retention.ts';
+import { privacyRoutes } from './modules/privacy/routes.ts';
 import { createSessionsService } from './modules/sessions/service.ts';
 import { healthRoutes } from './ops/health.ts';
 import { createRealtime } from './realtime/realtime.ts';
@@ -60,6 +66,8 @@ export type AppDeps = {
   passwordHashing?: PasswordHashing;
   /** Tests of other things raise the login limits, so many logins from one address pass. */
   loginLimits?: typeof loginLimits;
+  /** Likewise the request and command limits, which the tests of limits keep as they are. */
+  rateLimits?: RateLimits;
 };
 
 /** Keys whose values never reach a log line, at the top of a log object or nested in it. */
@@ -171,7 +179,15 @@ export async function buildApp(config: Config, deps: AppDeps = {}) {
       passwordHashing: deps.passwordHashing ?? defaultPasswordHashing,
       throttle: createLoginThrottle(counters, deps.loginLimits),
     });
-    const realtime = createRealtime(app, { accounts, redis, publicUrl: config.publicUrl });
+    const limits = deps.rateLimits ?? rateLimits;
+    const rateCounter = createRateCounter(counters);
+    const realtime = createRealtime(app, {
+      accounts,
+      redis,
+      publicUrl: config.publicUrl,
+      counter: rateCounter,
+      limits: limits.socket,
+    });
     io = realtime.io;
     const access = createGroupGate(database.db);
     const agreements = createAgreementsService(database, { access });
@@ -183,13 +199,21 @@ export async function buildApp(config: Config, deps: AppDeps = {}) {
       sealer,
     });
     const seats = createSeats(rooms);
+    const messages = createMessagesService(database, { crisis: loadCrisisMatcher(config.crisisPhrasesFile), sealer });
+    // A person's places changed or ended: rooms hear the news, and their sockets reconnect on
+    // every node, so each room re-checks whether they still belong in it.
+    const placesEnded = (accountId: string, events: RoomEvent[] = []) => {
+      publishEvents(realtime.io, events);
+      realtime.io.in(channels.account(accountId)).disconnectSockets(true);
+    };
     const members = createMembersService(database, {
       access,
-      leaveRooms: (tx, groupId, memberId) => rooms.leaveAllIn(tx, groupId, memberId),
-      membershipChanged: (accountId, events = []) => {
-        publishEvents(realtime.io, events);
-        realtime.io.in(channels.account(accountId)).disconnectSockets(true);
-      },
+      // Their presence first, then their messages: both news while the member still exists.
+      leaveRooms: async (tx, groupId, memberId) => [
+        ...(await rooms.leaveAllIn(tx, groupId, memberId)),
+        ...(await messages.withdrawAllOf(tx, groupId, memberId)),
+      ],
+      membershipChanged: placesEnded,
     });
     const groups = createGroupsService(database, { access, members, agreements });
     const invites = createInvitesService(database, { access, accounts, members });
@@ -198,13 +222,19 @@ export async function buildApp(config: Config, deps: AppDeps = {}) {
       sealer,
     });
     const sessions = createSessionsService(database, { access, lifecycle });
-    const messages = createMessagesService(database, { crisis: loadCrisisMatcher(config.crisisPhrasesFile), sealer });
     const facilitation = createFacilitationService(database, { rooms, members, sealer });
-    const checkOut = createCheckOutService(database, { access });
+    const checkOut = createCheckOutService(database, { access, sealer });
     const audit = createAuditService(database.db, { access });
+    const retention = createRetention(database);
+    const erasure = createErasure(database, {
+      accounts,
+      members,
+      erased: placesEnded,
+    });
 
     await app.register(fastifyCookie);
     await app.register(authentication, { accounts });
+    await app.register(restRateLimits, { counter: rateCounter, limits: limits.rest });
     installErrorHandling(app);
     await registerApiDocs(app);
 
@@ -239,6 +269,7 @@ export async function buildApp(config: Config, deps: AppDeps = {}) {
     await app.register(roomRoutes, { rooms });
     await app.register(checkOutRoutes, { checkOut });
     await app.register(auditRoutes, { audit });
+    await app.register(privacyRoutes, { erasure, config });
     await serveClient(app, config.clientDist);
     await app.ready();
     clock = startRoomClock({
@@ -246,6 +277,7 @@ export async function buildApp(config: Config, deps: AppDeps = {}) {
       lifecycle,
       rooms,
       facilitation,
+      retention,
       deliver: (sessionId, delivery) => deliver(realtime.io, sessionId, delivery),
       liveSocketIds: () => [...realtime.io.of('/').sockets.keys()],
       announce: presence.announce,
@@ -269,6 +301,8 @@ export async function buildApp(config: Config, deps: AppDeps = {}) {
         facilitation,
         checkOut,
         audit,
+        retention,
+        erasure,
       },
       database,
       /** Seals and opens content at rest; tests use it to check what the database holds. */

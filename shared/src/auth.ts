@@ -51,5 +51,9 @@ export const ChangePasswordRequestSchema = z.object({
 });
 export type ChangePasswordRequest = z.infer<typeof ChangePasswordRequestSchema>;
 
+/** Erasing an account cannot be undone, so the password is asked for again. */
+export const EraseAccountRequestSchema = z.object({ password: z.string().min(1).max(limits.passwordMax) });
+export type EraseAccountRequest = z.infer<typeof EraseAccountRequestSchema>;
+
 export const UpdateAccountRequestSchema = z.object({ email: EmailSchema.nullable() });
 export type UpdateAccountRequest = z.infer<typeof UpdateAccountRequestSchema>;

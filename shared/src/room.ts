@@ -87,6 +87,11 @@ export const MessageSchema = z.object({
   createdAt: z.iso.datetime(),
   editedAt: z.iso.datetime().nullable(),
   deleted: z.boolean(),
+  /**
+   * Its author's place in the group ended or their account was erased: the message itself is
+   * gone, and only its place in the room remains, as "a message that was removed".
+   */
+  removed: z.boolean(),
   replyToId: z.uuid().nullable(),
   warning: WarningSchema.nullable(),
   /** Member ids per reaction given. */

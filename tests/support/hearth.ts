@@ -2,7 +2,25 @@ import { Writable } from 'node:stream';
 import { buildApp, type AppDeps, type HearthApp } from '../../server/src/app.ts';
 import { loadConfig, type Config } from '../../server/src/config.ts';
 import { sealedAt } from '../../server/src/crypto/keyring.ts';
+import type { RateLimits } from '../../server/src/lib/rateLimits.ts';
 import type { Provisioned } from './modes.ts';
+
+/**
+ * Request and command limits far above what any test sends, for the tests of other things;
+ * the tests of the limits pass `rateLimits` as Hearth ships them.
+ */
+export const roomyRateLimits: RateLimits = {
+  rest: {
+    perAccount: { limit: 1_000_000, windowSeconds: 60 },
+    perAddress: { limit: 1_000_000, windowSeconds: 60 },
+    openPerAddress: { limit: 1_000_000, windowSeconds: 60 },
+  },
+  socket: {
+    perSocket: { burst: 1_000_000, perSecond: 1_000_000 },
+    perAccount: { limit: 1_000_000, windowSeconds: 60 },
+    writesPerAccount: { limit: 1_000_000, windowSeconds: 60 },
+  },
+};
 
 /** argon2id at its cheapest: tests exercise the code path, not the cost. */
 export const testPasswordHashing = { memoryCost: 1024, timeCost: 1, parallelism: 1 };
@@ -25,11 +43,9 @@ export type Node = HearthApp & { url: string; logs: LogCapture; close(): Promise
  * Starts one Hearth node on a free loopback port, on the given database and Redis. `deps` go to
  * buildApp as they are (for example raised `loginLimits`); the node's logs are always captured.
  */
-export async function startNode(
-  place: Provisioned,
-  overrides: Partial<Config> = {},
-  deps: Omit<AppDeps, 'logStream'> = {},
-): Promise<Node> {
+export type NodeDeps = Omit<AppDeps, 'logStream'>;
+
+export async function startNode(place: Provisioned, overrides: Partial<Config> = {}, deps: NodeDeps = {}): Promise<Node> {
   const config: Config = {
     ...loadConfig({
       PORT: '0',
@@ -44,7 +60,12 @@ export async function startNode(
     ...overrides,
   };
   const logs = new LogCapture();
-  const hearth = await buildApp(config, { passwordHashing: testPasswordHashing, ...deps, logStream: logs });
+  const hearth = await buildApp(config, {
+    passwordHashing: testPasswordHashing,
+    rateLimits: roomyRateLimits,
+    ...deps,
+    logStream: logs,
+  });
   await hearth.app.listen({ port: 0, host: '127.0.0.1' });
   const address = hearth.app.server.address();
   if (!address || typeof address === 'string') throw new Error('no address');

@@ -1,7 +1,7 @@
 import { afterAll, beforeAll } from 'vitest';
 import type { Config } from '../../server/src/config.ts';
 import { createGroup, createOrganiser, inviteParticipant, startSession } from './factories.ts';
-import { startNode, type Node } from './hearth.ts';
+import { startNode, type Node, type NodeDeps } from './hearth.ts';
 import type { HttpClient } from './http.ts';
 import type { Mode, Provisioned } from './modes.ts';
 import { connect, enter, type TestSocket } from './socket.ts';
@@ -11,14 +11,14 @@ import { connect, enter, type TestSocket } from './socket.ts';
  * second node on the same PostgreSQL and Redis (`other`; the same node otherwise), the first
  * organiser, and sockets closed at the end. Rooms are made per test, so tests own their data.
  */
-export function roomWorld(mode: Mode, overrides: Partial<Config> = { roomClockMs: 200 }) {
+export function roomWorld(mode: Mode, overrides: Partial<Config> = { roomClockMs: 200 }, deps: NodeDeps = {}) {
   const world = {} as { place: Provisioned; node: Node; other: Node; organiser: HttpClient };
   const sockets: TestSocket[] = [];
 
   beforeAll(async () => {
     world.place = await mode.provision();
-    world.node = await startNode(world.place, overrides);
-    world.other = mode.name === 'services' ? await startNode(world.place, overrides) : world.node;
+    world.node = await startNode(world.place, overrides, deps);
+    world.other = mode.name === 'services' ? await startNode(world.place, overrides, deps) : world.node;
     world.organiser = await createOrganiser(world.node);
   });
 

@@ -32,6 +32,7 @@ import {
   type CreateGroupRequest,
   type CreateInviteRequest,
   type CreateSessionRequest,
+  type EraseAccountRequest,
   type ErrorCode,
   type LoginRequest,
   type PublishAgreementRequest,
@@ -199,6 +200,8 @@ export const api = {
   me: () => get('/api/me', MeSchema),
   updateMe: (body: UpdateAccountRequest) => patch('/api/me', body, MeSchema),
   changePassword: (body: ChangePasswordRequest) => send('POST', '/api/me/password', body),
+  /** Erases the account and everything it wrote, for good; the session cookie goes with it. */
+  eraseAccount: (body: EraseAccountRequest) => send('POST', '/api/me/erase', body),
 
   groups: () => get('/api/groups', GroupListSchema),
   group: (groupId: string) => get(groupPath(groupId), GroupDetailSchema),

@@ -1,8 +1,8 @@
 import { useId, useState, type SubmitEvent } from 'react';
 import { limits, type Me } from '@hearth/shared';
 import { passwordHint } from '../components/accountHints.ts';
-import { Field, FormError, FormSection } from '../components/forms.tsx';
-import { Page, PageHeading } from '../components/layout.tsx';
+import { CheckboxField, Field, FormError, FormSection } from '../components/forms.tsx';
+import { Loading, Page, PageHeading, Redirect } from '../components/layout.tsx';
 import { api } from '../lib/api.ts';
 import { useAuth } from '../lib/auth.tsx';
 import { Link, navigate } from '../lib/router.tsx';
@@ -22,6 +22,7 @@ export function AccountPage({ me }: { me: Me }) {
       <EmailForm me={me} />
       <PasswordForm me={me} />
       <LogOutEverywhere />
+      <EraseAccount me={me} />
     </Page>
   );
 }
@@ -169,5 +170,132 @@ function LogOutEverywhere() {
         </div>
       </div>
     </section>
+  );
+}
+
+/** Where someone lands once their account is erased: they are logged out by then. */
+export const erasedPath = '/account/erased';
+
+function EraseAccount({ me }: { me: Me }) {
+  const headingId = useId();
+  const { setMe } = useAuth();
+  const [password, setPassword] = useState('');
+  const [understood, setUnderstood] = useState(false);
+  const { pending, error, run } = useSubmit();
+
+  function submit(event: SubmitEvent<HTMLFormElement>) {
+    event.preventDefault();
+    if (!understood) return;
+    void run(async () => {
+      await api.eraseAccount({ password });
+      // The server has already ended the login; this page must not wait for anything else.
+      setMe(null);
+      navigate(erasedPath, { replace: true });
+    });
+  }
+
+  return (
+    <section className="section" aria-labelledby={headingId}>
+      <h2 id={headingId}>Erase my account</h2>
+      <div className="prose-blocks">
+        <p>
+          Erasing your account removes you from Hearth for good. It happens straight away, in
+          every group at once, and it cannot be undone.
+        </p>
+        <h3>What is erased</h3>
+        <ul>
+          <li>
+            Everything you wrote, in every group: your messages, your private messages to
+            facilitators, your reports and your check-in answers.
+          </li>
+          <li>Your names in your groups, and your place in each group.</li>
+          <li>Your account: your username, your password, and your email if you gave one.</li>
+        </ul>
+        <p>Where your messages were, others will see “A message that was removed”.</p>
+        <h3>What stays</h3>
+        <ul>
+          <li>
+            The records facilitators and organisers keep of what was done in a group, such as who
+            was let into a room. Your name is taken out of them.
+          </li>
+          <li>The totals of the anonymous check-outs after sessions, which never showed who answered.</li>
+        </ul>
+        {me.isOrganiser && (
+          <p>
+            Hearth always needs an organiser. If you are the only one, another organiser is needed
+            before your account can be erased.
+          </p>
+        )}
+      </div>
+      <form className="stack card" onSubmit={submit}>
+        {/* Lets a password manager fill in the password of the right account. */}
+        <input
+          type="text"
+          name="username"
+          autoComplete="username"
+          value={me.username}
+          readOnly
+          hidden
+        />
+        <Field
+          label="Your password"
+          name="password"
+          type="password"
+          autoComplete="current-password"
+          required
+          maxLength={limits.passwordMax}
+          hint="Asked again, so that nobody else can erase your account."
+          value={password}
+          onChange={(event) => {
+            setPassword(event.target.value);
+          }}
+        />
+        <CheckboxField
+          label="I understand this cannot be undone"
+          name="understood"
+          required
+          checked={understood}
+          onChange={(event) => {
+            setUnderstood(event.target.checked);
+          }}
+        />
+        <FormError message={error} />
+        <div className="actions">
+          <button type="submit" disabled={pending || !understood}>
+            Erase my account
+          </button>
+        </div>
+      </form>
+    </section>
+  );
+}
+
+/** Said once the account is gone; reached only by erasing it, so it needs nobody logged in. */
+export function AccountErasedPage() {
+  const { state } = useAuth();
+  if (state.status === 'loading') {
+    return (
+      <Page title="Account">
+        <Loading />
+      </Page>
+    );
+  }
+  // Someone logged in did not just erase their account; this page has nothing to tell them.
+  if (state.status === 'signedIn') return <Redirect to="/" />;
+  return (
+    <Page title="Account">
+      <PageHeading>Your account is erased</PageHeading>
+      <p>
+        Your account, your names in your groups and everything you wrote are gone from Hearth. You
+        are logged out.
+      </p>
+      <p>
+        Your browser may still keep Hearth’s address in its history. You can clear that in your
+        browser’s settings.
+      </p>
+      <p>
+        <Link to="/">Go to the start page</Link>
+      </p>
+    </Page>
   );
 }

@@ -1,4 +1,4 @@
-import { createCipheriv, createDecipheriv, randomBytes } from 'node:crypto';
+import { createCipheriv, createDecipheriv, createHmac, hkdfSync, randomBytes } from 'node:crypto';
 import { chmodSync, existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 
@@ -68,6 +68,8 @@ export function embeddedKeyRing(dataDir: string): KeyRing {
 export type Sealer = ReturnType<typeof createSealer>;
 
 export function createSealer(ring: KeyRing) {
+  // Derived, so the key that seals is never also used as an HMAC key.
+  const indexKey = Buffer.from(hkdfSync('sha256', ring.keys.get(ring.primaryId)!, Buffer.alloc(0), 'hearth blind index', 32));
   return {
     primaryId: ring.primaryId,
 
@@ -93,6 +95,15 @@ export function createSealer(ring: KeyRing) {
       decipher.setAAD(Buffer.from(where, 'utf8'));
       decipher.setAuthTag(data.subarray(data.length - TAG_BYTES));
       return Buffer.concat([decipher.update(data.subarray(0, data.length - TAG_BYTES)), decipher.final()]).toString('utf8');
+    },
+
+    /**
+     * A keyed hash that finds equal values without the value being readable (check-out words
+     * add up by it). It follows the primary key, so after a rotation one word may sit in two
+     * rows; readers add those up by their opened words.
+     */
+    blindIndex(plain: string, context: string): string {
+      return createHmac('sha256', indexKey).update(`${context}\0${plain}`).digest('base64url');
     },
 
     /** The key a sealed value was written with, or null for empty content. */

@@ -1,7 +1,7 @@
 import { and, eq, gt, ne, sql } from 'drizzle-orm';
 import type { PgColumn, PgTable } from 'drizzle-orm/pg-core';
 import type { Db } from '../db/database.ts';
-import { messages, reports, sideMessages } from '../db/schema.ts';
+import { checkInAnswers, checkOutWords, messages, reports, sideMessages } from '../db/schema.ts';
 import { sealedAt, type Sealer } from './keyring.ts';
 
 /** Every sealed column: its table, its column, and the names its additional data uses. */
@@ -32,6 +32,16 @@ const sealedColumns: ReadonlyArray<{
     tableName: 'reports',
     columnName: 'reported_text',
   },
+  { table: reports, id: reports.id, column: reports.note, key: 'note', tableName: 'reports', columnName: 'note' },
+  {
+    table: checkInAnswers,
+    id: checkInAnswers.id,
+    column: checkInAnswers.word,
+    key: 'word',
+    tableName: 'check_in_answers',
+    columnName: 'word',
+  },
+  { table: checkOutWords, id: checkOutWords.id, column: checkOutWords.word, key: 'word', tableName: 'check_out_words', columnName: 'word' },
 ];
 
 const BATCH = 500;

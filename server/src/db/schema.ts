@@ -200,6 +200,11 @@ export const sessions = pgTable(
     locked: boolean('locked').notNull().default(false),
     /** The facilitators' console version: bumped with every change they share. */
     staffSeq: integer('staff_seq').notNull().default(0),
+    /**
+     * When the retention job deleted the room's content. Set by one conditional UPDATE, so one
+     * node purges each room once.
+     */
+    purgedAt: timestamp('purged_at', { withTimezone: true }),
     createdAt: createdAt(),
   },
   (t) => [
@@ -208,6 +213,8 @@ export const sessions = pgTable(
     index('sessions_status_starts_idx').on(t.status, t.startsAt),
     index('sessions_status_ends_idx').on(t.status, t.endsAt),
     uniqueIndex('sessions_series_occurrence_key').on(t.seriesId, t.occurrenceDate),
+    // The retention job looks for closed rooms whose content is still kept.
+    index('sessions_unpurged_closed_idx').on(t.closedAt).where(sql`${t.status} = 'closed' and ${t.purgedAt} is null`),
   ],
 );
 
@@ -411,6 +418,8 @@ export const checkIns = pgTable(
 export const checkInAnswers = pgTable(
   'check_in_answers',
   {
+    /** Names the row for its sealed word. */
+    id: uuid('id').notNull().unique().defaultRandom(),
     checkInId: uuid('check_in_id')
       .notNull()
       .references(() => checkIns.id, { onDelete: 'cascade' }),
@@ -418,6 +427,7 @@ export const checkInAnswers = pgTable(
       .notNull()
       .references(() => memberships.id, { onDelete: 'cascade' }),
     colour: text('colour', { enum: ['green', 'amber', 'red'] }).notNull(),
+    /** Sealed. */
     word: text('word').notNull().default(''),
     answeredAt: timestamp('answered_at', { withTimezone: true }).notNull().defaultNow(),
   },
@@ -467,13 +477,17 @@ export const checkOutColours = pgTable(
 export const checkOutWords = pgTable(
   'check_out_words',
   {
+    id: id(),
     sessionId: uuid('session_id')
       .notNull()
       .references(() => sessions.id, { onDelete: 'cascade' }),
+    /** A keyed hash of the word, so equal words add up without the word being readable here. */
+    wordKey: text('word_key').notNull(),
+    /** Sealed. */
     word: text('word').notNull(),
     count: integer('count').notNull().default(0),
   },
-  (t) => [primaryKey({ columns: [t.sessionId, t.word] })],
+  (t) => [uniqueIndex('check_out_words_session_word_key').on(t.sessionId, t.wordKey)],
 );
 
 /** Who has checked out of a session, kept apart from the answers, only to allow one each. */

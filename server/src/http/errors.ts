@@ -37,7 +37,10 @@ export function installErrorHandling(app: FastifyInstance): void {
       }));
       return reply.code(400).send({ code: 'invalid_input', message: describeIssues(issues) });
     }
-    if (error instanceof AppError) return reply.code(error.status).send(error.toJSON());
+    if (error instanceof AppError) {
+      if (error.retryAfterSeconds) reply.header('retry-after', String(Math.ceil(error.retryAfterSeconds)));
+      return reply.code(error.status).send(error.toJSON());
+    }
     const known = error.code ? transportErrors[error.code] : undefined;
     if (known) return reply.code(known.status).send(known.error);
     if (error.statusCode && error.statusCode < 500) {

@@ -4,10 +4,13 @@ import type { FacilitationService } from '../modules/facilitation/service.ts';
 import type { Delivery } from '../realtime/publish.ts';
 import type { RoomsService, PresenceOutcome } from '../modules/rooms/service.ts';
 import type { SessionLifecycle } from '../modules/sessions/lifecycle.ts';
+import type { Retention } from '../modules/privacy/retention.ts';
 
 /** A connection whose node has not refreshed it for this long belongs to a node that stopped. */
 export const STALE_CONNECTION_MS = 45_000;
 const HEARTBEAT_MS = 15_000;
+/** Retention is counted in hours; looking twice a minute is plenty, and cheap on its index. */
+const RETENTION_SWEEP_MS = 30_000;
 
 /**
  * Every node runs this clock. Opening and closing are conditional updates, so when several
@@ -19,6 +22,7 @@ export function startRoomClock(deps: {
   lifecycle: SessionLifecycle;
   rooms: RoomsService;
   facilitation: FacilitationService;
+  retention: Retention;
   deliver: (sessionId: string, delivery: Delivery) => void;
   /** The sockets this node holds now. */
   liveSocketIds: () => string[];
@@ -28,6 +32,7 @@ export function startRoomClock(deps: {
   let running: Promise<void> | null = null;
   let stopped = false;
   let lastHeartbeat = 0;
+  let lastSweep = 0;
 
   async function tick() {
     try {
@@ -40,6 +45,12 @@ export function startRoomClock(deps: {
       if (Date.now() - lastHeartbeat >= HEARTBEAT_MS) {
         lastHeartbeat = Date.now();
         await deps.announce(await deps.rooms.heartbeat(STALE_CONNECTION_MS, deps.liveSocketIds()));
+      }
+      // The first tick after a start sweeps too: rooms that fell due while no node ran.
+      if (Date.now() - lastSweep >= RETENTION_SWEEP_MS) {
+        lastSweep = Date.now();
+        const { purged } = await deps.retention.sweep();
+        if (purged > 0) deps.log.info({ purged }, 'retention deleted the content of closed rooms');
       }
     } catch (error) {
       deps.log.warn({ err: errorSummary(error) }, 'room clock tick failed; trying again on the next');

@@ -7,6 +7,7 @@ import { SESSION_COOKIE } from '../http/session-cookie.ts';
 import { withTimeout } from '../lib/timeout.ts';
 import type { RedisConnection } from '../redis.ts';
 import { createEventRouter } from './router.ts';
+import { accountKey, takeToken, writeCommands, type RateCounter, type RateLimits } from '../lib/rateLimits.ts';
 import { channels, type HearthServer } from './types.ts';
 
 /**
@@ -47,7 +48,13 @@ function sameOrigin(request: IncomingMessage, publicUrl: string | undefined): bo
  */
 export function createRealtime(
   app: FastifyInstance,
-  deps: { accounts: AccountsService; redis: RedisConnection | null; publicUrl: string | undefined },
+  deps: {
+    accounts: AccountsService;
+    redis: RedisConnection | null;
+    publicUrl: string | undefined;
+    counter: RateCounter;
+    limits: RateLimits['socket'];
+  },
 ) {
   let draining = false;
   const io: HearthServer = new Server(app.server, {
@@ -73,6 +80,7 @@ export function createRealtime(
         socket.data.actor = actor;
         socket.data.rooms = new Map();
         socket.data.typingAt = 0;
+        socket.data.bucket = { tokens: deps.limits.perSocket.burst, at: Date.now() };
         next();
       })
       .catch((error: unknown) => {
@@ -95,7 +103,15 @@ export function createRealtime(
     handler: async () => undefined,
   });
 
-  const router = createEventRouter(app.log);
+  const router = createEventRouter(app.log, {
+    socket: (socket) => takeToken(socket.data.bucket, deps.limits.perSocket),
+    account: async (socket, event) => {
+      const account = accountKey(socket.data.actor.accountId);
+      const windows = [{ key: `socket:${account}`, window: deps.limits.perAccount }];
+      if (writeCommands.has(event)) windows.push({ key: `writes:${account}`, window: deps.limits.writesPerAccount });
+      await deps.counter.take(windows);
+    },
+  });
 
   io.on('connection', (socket) => {
     const { actor } = socket.data;

@@ -4,9 +4,20 @@ import type { FastifyBaseLogger } from 'fastify';
 import type { z } from 'zod';
 import { AppError, describeIssues, internalError } from '../errors.ts';
 import { errorSummary } from '../db/database.ts';
+import { tooMany } from '../lib/rateLimits.ts';
 import type { HearthServer, HearthSocket } from './types.ts';
 
 export type CommandContext = { socket: HearthSocket; io: HearthServer };
+
+export type CommandLimits = {
+  /** As a command arrives, in memory: how long this socket must wait first, or 0. */
+  socket: (socket: HearthSocket) => number;
+  /** When its turn comes, shared by every node: throws `rate_limited` for a busy account. */
+  account: (socket: HearthSocket, event: string) => Promise<void>;
+};
+
+/** Commands a socket may have waiting behind the one under way; more are turned away. */
+const MAX_WAITING = 32;
 
 type Handler<E extends ClientCommandName> = (
   context: CommandContext,
@@ -28,7 +39,7 @@ export type EventRouter = ReturnType<typeof createEventRouter>;
  * answered through the acknowledgement. Nothing here disconnects the socket, except a login
  * that has ended.
  */
-export function createEventRouter(log: FastifyBaseLogger) {
+export function createEventRouter(log: FastifyBaseLogger, limits: CommandLimits) {
   const handlers = new Map<string, AnyHandler>();
   const inFlight = new Set<Promise<unknown>>();
 
@@ -37,6 +48,13 @@ export function createEventRouter(log: FastifyBaseLogger) {
     args: unknown[],
     context: CommandContext,
   ): Promise<Ack<unknown>> {
+    try {
+      await limits.account(context.socket, event);
+    } catch (error) {
+      if (error instanceof AppError) return failure(error.toJSON());
+      log.error({ err: errorSummary(error) }, 'socket rate limit unavailable');
+      return failure(internalError);
+    }
     const handler = handlers.get(event);
     if (!handler) {
       return failure({ code: 'unknown_event', message: 'Hearth does not know this event.' });
@@ -64,16 +82,35 @@ export function createEventRouter(log: FastifyBaseLogger) {
       handlers.set(event, handler as AnyHandler);
     },
 
+    /**
+     * A socket's commands are handled one at a time, in the order they came. So a client that
+     * sends as fast as it can holds one unit of the server's work at a time, like anyone else,
+     * and its own changes apply in order. Counting happens on arrival, whatever the event: a
+     * flood of nonsense is a flood too.
+     */
     attach(socket: HearthSocket, io: HearthServer): void {
+      let queue: Promise<unknown> = Promise.resolve();
+      let waiting = 0;
       socket.onAny((event: string, ...args: unknown[]) => {
         const last = args.at(-1);
         const ack = typeof last === 'function' ? (args.pop() as (response: Ack<unknown>) => void) : null;
-        const work = dispatch(event, args, { socket, io }).then((response) => {
+        const answer = (response: Ack<unknown>) => {
           if (ack) ack(response);
           else if (!response.ok) {
             socket.emit('command:rejected', { event: event.slice(0, 64), error: response.error });
           }
+        };
+        const wait = limits.socket(socket);
+        if (wait > 0 || waiting >= MAX_WAITING) {
+          answer(failure(tooMany(wait || 1).toJSON()));
+          return;
+        }
+        waiting++;
+        const work = queue.then(async () => {
+          waiting--;
+          answer(await dispatch(event, args, { socket, io }));
         });
+        queue = work;
         inFlight.add(work);
         void work.finally(() => inFlight.delete(work));
       });

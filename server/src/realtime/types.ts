@@ -2,6 +2,7 @@ import type { ClientToServerEvents, ServerToClientEvents } from '@hearth/shared'
 import type { Server, Socket } from 'socket.io';
 import type { Actor } from '../modules/accounts/service.ts';
 import type { RoomSeat } from '../modules/rooms/service.ts';
+import type { Bucket } from '../lib/rateLimits.ts';
 
 export type SocketData = {
   actor: Actor;
@@ -11,6 +12,8 @@ export type SocketData = {
   enteredRooms?: boolean;
   /** When this socket last said it was typing, to pass on at most one signal every so often. */
   typingAt: number;
+  /** What this socket may still send right now (its rate limit). */
+  bucket: Bucket;
 };
 
 // eslint-disable-next-line @typescript-eslint/no-empty-object-type

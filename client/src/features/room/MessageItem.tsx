@@ -63,6 +63,9 @@ export function OwnWarning({ warning }: { warning: { categories: string[]; note:
  */
 function MessageBody({ message, own }: { message: Message; own: boolean }) {
   const ui = useRoomUi();
+  if (message.removed) {
+    return <p className="msg-text msg-deleted">A message that was removed</p>;
+  }
   if (message.deleted) {
     return <p className="msg-text msg-deleted">This message was deleted</p>;
   }
@@ -144,7 +147,9 @@ export function ReplyQuote({ replyToId }: { replyToId: string }) {
     return <p className="msg-quote">In reply to an earlier message</p>;
   }
   let content: string;
-  if (target.deleted) {
+  if (target.removed) {
+    content = 'A message that was removed';
+  } else if (target.deleted) {
     content = 'This message was deleted';
   } else if (target.hidden && !ui.facilitating) {
     content = 'A facilitator has hidden this message.';
@@ -165,7 +170,8 @@ export function ReplyQuote({ replyToId }: { replyToId: string }) {
   return (
     <p className="msg-quote">
       <span className="visually-hidden">In reply to </span>
-      <span className="msg-quote-author">{memberName(target.author)}</span>
+      {/* A removed message has no author any more; only its place is left. */}
+      {!target.removed && <span className="msg-quote-author">{memberName(target.author)}</span>}
       <span className="msg-quote-text">{content}</span>
     </p>
   );
@@ -246,6 +252,7 @@ export function MessageItem({ message }: { message: Message }) {
     'msg',
     own ? 'msg-own' : '',
     message.deleted ? 'msg-is-deleted' : '',
+    message.removed ? 'msg-is-removed' : '',
     announcement ? 'msg-announcement' : '',
     message.hidden ? 'msg-hidden' : '',
   ]
@@ -257,7 +264,12 @@ export function MessageItem({ message }: { message: Message }) {
     <li id={`msg-${message.id}`} tabIndex={-1} className={className}>
       <p id={metaId} className="msg-meta">
         {announcement && <span className="announcement-from">Announcement from </span>}
-        <Author member={message.author} own={own} />{' '}
+        {/* Nobody is named for a removed message: its author is gone, and only its place is left. */}
+        {!message.removed && (
+          <>
+            <Author member={message.author} own={own} />{' '}
+          </>
+        )}
         <time dateTime={message.createdAt}>{formatTime(message.createdAt)}</time>
         {message.editedAt && !message.deleted && <span className="msg-edited">(edited)</span>}
       </p>

@@ -45,6 +45,15 @@ export function AuditPanel({ groupId }: { groupId: string }) {
   );
 }
 
+/**
+ * A name the log holds. The names of an erased account were taken out and read as empty: they
+ * are said as such, set apart so that no pseudonym can be mistaken for them.
+ */
+function AuditName({ name }: { name: string }) {
+  if (name !== '') return <>{name}</>;
+  return <em className="audit-erased">an erased account</em>;
+}
+
 function AuditList({ groupId, action }: { groupId: string; action: AuditAction | '' }) {
   const filter = action === '' ? {} : { action };
   const first = useAsync(`audit:${groupId}:${action}`, () => api.audit(groupId, { ...filter, limit: PAGE }));
@@ -84,10 +93,16 @@ function AuditList({ groupId, action }: { groupId: string; action: AuditAction |
           <li key={entry.id} className="audit-entry">
             <p className="audit-line">
               <strong>{auditActionWords[entry.action]}</strong>
-              {entry.target && <> · {entry.target}</>}
+              {entry.target !== null && (
+                <>
+                  {' · '}
+                  <AuditName name={entry.target} />
+                </>
+              )}
             </p>
             <p className="meta">
-              By {entry.actor} · <time dateTime={entry.at}>{formatDateTime(entry.at)}</time>
+              By <AuditName name={entry.actor} /> ·{' '}
+              <time dateTime={entry.at}>{formatDateTime(entry.at)}</time>
             </p>
             {entry.reason && <p className="audit-reason">Reason: {entry.reason}</p>}
           </li>

@@ -30,7 +30,7 @@ export const accountRoutes: FastifyPluginAsyncZod<{
 
   app.post(
     '/api/setup',
-    { schema: { body: SetupRequestSchema, response: { 201: MeSchema } } },
+    { config: { secretsOpenToAnyone: true }, schema: { body: SetupRequestSchema, response: { 201: MeSchema } } },
     async (request, reply) => {
       const { me, token } = await accounts.completeSetup(request.body);
       setSessionCookie(reply, config, token);

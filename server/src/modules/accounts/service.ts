@@ -86,6 +86,19 @@ export function createAccountsService(
     }
   }
 
+  /**
+   * The person at the keyboard proves it is them before something that cannot be undone. A
+   * stolen cookie must not become a way to guess the password, so attempts are throttled.
+   */
+  async function confirmPassword(actor: Actor, password: string, address: string): Promise<void> {
+    await options.throttle.attempt(`account:${actor.accountId}`, address);
+    const [account] = await db.select().from(accounts).where(eq(accounts.id, actor.accountId));
+    if (!account || !(await verify(account.passwordHash, password))) {
+      throw new AppError('invalid_credentials', 'Your current password is not right.');
+    }
+    await options.throttle.succeeded(`account:${actor.accountId}`, address);
+  }
+
   async function startSession(executor: Db, accountId: string): Promise<string> {
     const token = randomToken();
     await executor.insert(authSessions).values({
@@ -99,6 +112,7 @@ export function createAccountsService(
   return {
     db,
     accountCount,
+    confirmPassword,
     hashPassword,
 
     /**
@@ -199,13 +213,7 @@ export function createAccountsService(
       input: { currentPassword: string; newPassword: string },
       address: string,
     ) {
-      // A stolen cookie must not become a way to guess the password.
-      await options.throttle.attempt(`account:${actor.accountId}`, address);
-      const [account] = await db.select().from(accounts).where(eq(accounts.id, actor.accountId));
-      if (!account || !(await verify(account.passwordHash, input.currentPassword))) {
-        throw new AppError('invalid_credentials', 'Your current password is not right.');
-      }
-      await options.throttle.succeeded(`account:${actor.accountId}`, address);
+      await confirmPassword(actor, input.currentPassword, address);
       const passwordHash = await hashPassword(input.newPassword);
       return store.transaction(async (tx) => {
         await tx.update(accounts).set({ passwordHash }).where(eq(accounts.id, actor.accountId));

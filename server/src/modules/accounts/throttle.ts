@@ -1,5 +1,5 @@
 import { hashToken } from '../../crypto/tokens.ts';
-import { AppError } from '../../errors.ts';
+import { tooMany } from '../../lib/rateLimits.ts';
 import type { Counters } from '../../lib/counters.ts';
 
 /** Login attempts allowed per account name, and per address, in one window. */
@@ -11,13 +11,6 @@ export const loginLimits = {
 
 export type LoginThrottle = ReturnType<typeof createLoginThrottle>;
 
-const tooMany = (seconds: number) => {
-  const minutes = Math.max(1, Math.ceil(seconds / 60));
-  return new AppError(
-    'rate_limited',
-    `Too many attempts. Please wait ${minutes} minute${minutes === 1 ? '' : 's'} and try again.`,
-  );
-};
 
 /**
  * Slows down password guessing: against one account from anywhere, and from one address
@@ -41,7 +34,7 @@ export function createLoginThrottle(counters: Counters, limits = loginLimits) {
         byAddress.count > limits.perAddress ? byAddress.resetInSeconds : 0,
       ];
       const wait = Math.max(...waits);
-      if (wait > 0) throw tooMany(wait);
+      if (wait > 0) throw tooMany(wait, 'Too many attempts.');
     },
 
     /** A right password: the name's attempts are cleared and the address's attempt returned. */

@@ -1,5 +1,7 @@
+import { randomUUID } from 'node:crypto';
 import type { CheckOutRequest, CheckOutSummary } from '@hearth/shared';
 import { and, eq, isNotNull, sql } from 'drizzle-orm';
+import { sealedAt, type Sealer } from '../../crypto/keyring.ts';
 import type { Store } from '../../db/database.ts';
 import { checkOutColours, checkOutSubmissions, checkOutWords, roomMembers, sessions } from '../../db/schema.ts';
 import { AppError, notFound } from '../../errors.ts';
@@ -15,7 +17,7 @@ export type CheckOutService = ReturnType<typeof createCheckOutService>;
  * no transaction ties a person to an answer. Totals are shown once the session has ended, so
  * watching them change cannot tell who answered what either.
  */
-export function createCheckOutService(store: Store, deps: { access: GroupGate }) {
+export function createCheckOutService(store: Store, deps: { access: GroupGate; sealer: Sealer }) {
   const { db } = store;
 
   async function sessionFor(actor: Actor, sessionId: string, action: 'checkout.submit' | 'checkout.view') {
@@ -35,6 +37,7 @@ export function createCheckOutService(store: Store, deps: { access: GroupGate })
       if (session.status !== 'open' && session.status !== 'closed') {
         throw new AppError('conflict', 'Check-out opens when the session does.');
       }
+      if (session.purgedAt) throw new AppError('conflict', 'Check-out for this session has closed.');
       const [attended] = await db
         .select({ memberId: roomMembers.memberId })
         .from(roomMembers)
@@ -58,11 +61,18 @@ export function createCheckOutService(store: Store, deps: { access: GroupGate })
             set: { count: sql`${checkOutColours.count} + 1` },
           });
         if (word) {
+          const id = randomUUID();
           await tx
             .insert(checkOutWords)
-            .values({ sessionId, word, count: 1 })
+            .values({
+              id,
+              sessionId,
+              wordKey: deps.sealer.blindIndex(word, `check_out_words.${sessionId}`),
+              word: deps.sealer.seal(word, sealedAt('check_out_words', 'word', id)),
+              count: 1,
+            })
             .onConflictDoUpdate({
-              target: [checkOutWords.sessionId, checkOutWords.word],
+              target: [checkOutWords.sessionId, checkOutWords.wordKey],
               set: { count: sql`${checkOutWords.count} + 1` },
             });
         }
@@ -80,12 +90,18 @@ export function createCheckOutService(store: Store, deps: { access: GroupGate })
       ]);
       const colours = { green: 0, amber: 0, red: 0 };
       for (const row of byColour) colours[row.colour] = row.count;
+      // One word can sit in two rows after a key rotation: added up by the word itself.
+      const counts = new Map<string, number>();
+      for (const row of byWord) {
+        const word = deps.sealer.open(row.word, sealedAt('check_out_words', 'word', row.id));
+        counts.set(word, (counts.get(word) ?? 0) + row.count);
+      }
       return {
         sessionId,
         total: colours.green + colours.amber + colours.red,
         colours,
-        words: byWord
-          .map(({ word, count }) => ({ word, count }))
+        words: [...counts]
+          .map(([word, count]) => ({ word, count }))
           .sort((a, b) => b.count - a.count || a.word.localeCompare(b.word)),
       };
     },

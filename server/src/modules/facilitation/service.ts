@@ -211,12 +211,20 @@ export function createFacilitationService(
           .from(checkIns)
           .where(and(eq(checkIns.id, input.checkInId), eq(checkIns.sessionId, input.sessionId), isNull(checkIns.closedAt)));
         if (!round) throw new AppError('conflict', 'This check-in round has closed.');
+        // A changed answer keeps its row, and its word is sealed for that row (the room lock
+        // held above keeps two answers of one person from racing).
+        const [earlier] = await tx
+          .select({ id: checkInAnswers.id })
+          .from(checkInAnswers)
+          .where(and(eq(checkInAnswers.checkInId, round.id), eq(checkInAnswers.memberId, member.memberId)));
+        const id = earlier?.id ?? randomUUID();
+        const word = deps.sealer.seal(input.word ?? '', sealedAt('check_in_answers', 'word', id));
         await tx
           .insert(checkInAnswers)
-          .values({ checkInId: round.id, memberId: member.memberId, colour: input.colour, word: input.word ?? '' })
+          .values({ id, checkInId: round.id, memberId: member.memberId, colour: input.colour, word })
           .onConflictDoUpdate({
             target: [checkInAnswers.checkInId, checkInAnswers.memberId],
-            set: { colour: input.colour, word: input.word ?? '', answeredAt: new Date() },
+            set: { colour: input.colour, word, answeredAt: new Date() },
           });
         return bumpStaff(tx, input.sessionId);
       });

@@ -140,7 +140,7 @@ export async function consoleState(
       author: toMember(author),
       reportedText: sealer.open(report.reportedText, sealedAt('reports', 'reported_text', report.id)),
       reason: report.reason,
-      note: report.note,
+      note: sealer.open(report.note, sealedAt('reports', 'note', report.id)),
       at: report.createdAt.toISOString(),
     })),
     checkIn: round
@@ -149,7 +149,7 @@ export async function consoleState(
           answers: answers.map(({ answer, member }) => ({
             member: toMember(member),
             colour: answer.colour,
-            word: answer.word,
+            word: sealer.open(answer.word, sealedAt('check_in_answers', 'word', answer.id)),
           })),
         }
       : null,
@@ -184,11 +184,13 @@ export async function sideThreadOf(db: Db, sessionId: string, participantId: str
 }
 
 /** A participant's own answer to the open check-in round. */
-export async function checkInAnswerOf(db: Db, sessionId: string, memberId: string) {
+export async function checkInAnswerOf(db: Db, sessionId: string, memberId: string, sealer: Sealer) {
   const [row] = await db
-    .select({ checkInId: checkInAnswers.checkInId, colour: checkInAnswers.colour, word: checkInAnswers.word })
+    .select({ id: checkInAnswers.id, checkInId: checkInAnswers.checkInId, colour: checkInAnswers.colour, word: checkInAnswers.word })
     .from(checkInAnswers)
     .innerJoin(checkIns, eq(checkIns.id, checkInAnswers.checkInId))
     .where(and(eq(checkIns.sessionId, sessionId), isNull(checkIns.closedAt), eq(checkInAnswers.memberId, memberId)));
-  return row ?? null;
+  if (!row) return null;
+  const { id, ...answer } = row;
+  return { ...answer, word: sealer.open(answer.word, sealedAt('check_in_answers', 'word', id)) };
 }

@@ -44,13 +44,13 @@ export const inviteRoutes: FastifyPluginAsyncZod<{ invites: InvitesService; conf
 
   app.post(
     '/api/invites/preview',
-    { schema: { body: InvitePreviewRequestSchema, response: { 200: InvitePreviewSchema } } },
+    { config: { secretsOpenToAnyone: true }, schema: { body: InvitePreviewRequestSchema, response: { 200: InvitePreviewSchema } } },
     async (request) => invites.preview(request.body.code),
   );
 
   app.post(
     '/api/invites/redeem',
-    { schema: { body: RedeemInviteRequestSchema, response: { 201: RedeemInviteResultSchema } } },
+    { config: { secretsOpenToAnyone: true }, schema: { body: RedeemInviteRequestSchema, response: { 201: RedeemInviteResultSchema } } },
     async (request, reply) => {
       const { me, group, token } = await invites.redeem(request.actor, request.body);
       if (token) setSessionCookie(reply, config, token);

@@ -245,6 +245,25 @@ export function createMembersService(
       deps.membershipChanged(actor.accountId, events);
     },
 
+    /**
+     * Ends every place an account holds, inside the caller's transaction (the account is being
+     * erased): each room is told, each membership goes with everything it wrote, and each
+     * place it held passes to the next person waiting. Returns the rooms' news.
+     */
+    async endAllOf(tx: Db, accountId: string): Promise<RoomEvent[]> {
+      const held = await tx
+        .select()
+        .from(memberships)
+        .where(eq(memberships.accountId, accountId))
+        .orderBy(asc(memberships.groupId));
+      const events: RoomEvent[] = [];
+      for (const member of held) {
+        events.push(...(await deps.leaveRooms(tx, member.groupId, member.id)));
+        await removeMembership(tx, member);
+      }
+      return events;
+    },
+
     /** Who is banned from the group, and why. */
     async bans(actor: Actor, groupId: string): Promise<Ban[]> {
       await access(actor, groupId, 'ban.list');

@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import type { CommandPayload, CrisisMatcher, Member, Message, RoomEvent, RoomNotice, WarningInput } from '@hearth/shared';
 import { WarningInputSchema } from '@hearth/shared';
-import { and, desc, eq, isNull } from 'drizzle-orm';
+import { and, asc, desc, eq, isNull } from 'drizzle-orm';
 import { sealedAt, type Sealer } from '../../crypto/keyring.ts';
 import type { Db, Store } from '../../db/database.ts';
 import { alerts, groups, memberships, messageReactions, messages, roomMembers, sessions } from '../../db/schema.ts';
@@ -12,7 +12,7 @@ import { notices } from '../facilitation/notices.ts';
 import { bumpStaff } from '../facilitation/state.ts';
 import { isAttended } from '../rooms/attendance.ts';
 import { appendEvent, lockRoom, renderEvents, roomClosed, type NewRoomEvent } from '../rooms/events.ts';
-import { loadMessages } from './views.ts';
+import { loadMessages, removedMessage } from './views.ts';
 
 type MessageRow = typeof messages.$inferSelect;
 
@@ -436,6 +436,36 @@ export function createMessagesService(store: Store, deps: { crisis: CrisisMatche
         },
         by,
       );
+    },
+
+    /**
+     * A member's place in the group is ending (they leave, are removed, or erase their account):
+     * inside the caller's transaction, each of their messages in the group's open rooms gets an
+     * event saying it is gone, so those present see "a message that was removed". The messages
+     * themselves go with the membership, in the same transaction.
+     */
+    async withdrawAllOf(tx: Db, groupId: string, memberId: string): Promise<RoomEvent[]> {
+      const theirs = await tx
+        .select({ id: messages.id, sessionId: messages.sessionId, seq: messages.seq, createdAt: messages.createdAt })
+        .from(messages)
+        .innerJoin(sessions, eq(sessions.id, messages.sessionId))
+        .where(and(eq(sessions.groupId, groupId), eq(sessions.status, 'open'), eq(messages.authorId, memberId)))
+        .orderBy(asc(messages.sessionId), asc(messages.seq));
+      const events: RoomEvent[] = [];
+      for (const message of theirs) {
+        // A room that closed meanwhile needs no news: nobody is in it.
+        if ((await lockRoom(tx, message.sessionId)).status !== 'open') continue;
+        const row = await appendEvent(tx, message.sessionId, { type: 'message', change: 'deleted', messageId: message.id });
+        events.push({
+          sessionId: row.sessionId,
+          seq: row.seq,
+          at: row.createdAt.toISOString(),
+          type: 'message',
+          change: 'deleted',
+          message: removedMessage(message),
+        });
+      }
+      return events;
     },
 
     /** Removes all of one person's messages in this session, each with its event. */

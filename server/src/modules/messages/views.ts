@@ -24,6 +24,7 @@ function toMessage(row: MessageRow, author: Member, reactions: Message['reaction
     createdAt: row.createdAt.toISOString(),
     editedAt: row.editedAt?.toISOString() ?? null,
     deleted,
+    removed: false,
     replyToId: row.replyToId,
     warning:
       deleted || row.warningCategories === null
@@ -34,6 +35,33 @@ function toMessage(row: MessageRow, author: Member, reactions: Message['reaction
             byFacilitator: row.warningByFacilitator,
           },
     reactions: deleted ? {} : reactions,
+  };
+}
+
+/** Nobody: the author of a message whose author is gone. */
+const nobody: Member = { memberId: '00000000-0000-0000-0000-000000000000', pseudonym: '', role: 'participant' };
+
+/**
+ * What stands in the room for a message that no longer exists (its author erased their account
+ * or left the group): its place, and nothing of its words, author or reactions.
+ */
+export function removedMessage(place: { id: string; sessionId: string; seq: number; createdAt: Date }): Message {
+  return {
+    id: place.id,
+    sessionId: place.sessionId,
+    seq: place.seq,
+    clientId: nobody.memberId,
+    author: nobody,
+    kind: 'message',
+    text: '',
+    hidden: false,
+    createdAt: place.createdAt.toISOString(),
+    editedAt: null,
+    deleted: true,
+    removed: true,
+    replyToId: null,
+    warning: null,
+    reactions: {},
   };
 }
 

@@ -1,4 +1,4 @@
-import type { Member, RoomEvent } from '@hearth/shared';
+import type { Member, Message, RoomEvent } from '@hearth/shared';
 import { limits } from '@hearth/shared';
 import { and, asc, eq, gt, inArray, lte, sql } from 'drizzle-orm';
 import type { Sealer } from '../../crypto/keyring.ts';
@@ -6,7 +6,7 @@ import type { Db } from '../../db/database.ts';
 import { memberships, roomEvents, sessions } from '../../db/schema.ts';
 import { AppError } from '../../errors.ts';
 import { controlsOf } from '../facilitation/state.ts';
-import { loadMessages, toMember } from '../messages/views.ts';
+import { loadMessages, removedMessage, toMember } from '../messages/views.ts';
 
 type EventRow = typeof roomEvents.$inferSelect;
 export type NewRoomEvent = Pick<EventRow, 'type'> & Partial<Pick<EventRow, 'change' | 'messageId' | 'memberId' | 'state'>>;
@@ -46,14 +46,41 @@ export async function appendEvent(tx: Db, sessionId: string, event: NewRoomEvent
 }
 
 /**
- * Events as clients see them: message events carry the message as it stands now. An event
- * whose message or member is gone (erased) is left out; the page's `lastSeq` still covers it.
+ * Where messages that no longer exist stood: the sequence number and time of the event that
+ * posted each. Events keep ids, never content, so this is all that is left of them.
+ */
+async function placesOf(db: Db, sessionId: string, messageIds: string[]) {
+  if (messageIds.length === 0) return new Map<string, Message>();
+  const posted = await db
+    .select({ id: roomEvents.messageId, seq: roomEvents.seq, createdAt: roomEvents.createdAt })
+    .from(roomEvents)
+    .where(and(eq(roomEvents.sessionId, sessionId), inArray(roomEvents.messageId, messageIds), eq(roomEvents.change, 'posted')));
+  return new Map(posted.map((row) => [row.id!, removedMessage({ ...row, id: row.id!, sessionId })]));
+}
+
+/** Messages as they stand now, and what stands in for those that are gone. */
+async function messagesFor(db: Db, rows: readonly EventRow[], sealer: Sealer) {
+  const messageIds = rows.flatMap((row) => (row.type === 'message' && row.messageId ? [row.messageId] : []));
+  const found = await loadMessages(db, messageIds, sealer);
+  const bySession = new Map<string, string[]>();
+  for (const row of rows) {
+    if (row.type !== 'message' || !row.messageId || found.has(row.messageId)) continue;
+    bySession.set(row.sessionId, [...(bySession.get(row.sessionId) ?? []), row.messageId]);
+  }
+  for (const [sessionId, ids] of bySession) {
+    for (const [id, removed] of await placesOf(db, sessionId, [...new Set(ids)])) found.set(id, removed);
+  }
+  return found;
+}
+
+/**
+ * Events as clients see them: message events carry the message as it stands now, and a message
+ * that no longer exists reads as removed. Presence of a member who is gone reads as left.
  */
 export async function renderEvents(db: Db, rows: readonly EventRow[], sealer: Sealer): Promise<RoomEvent[]> {
-  const messageIds = rows.flatMap((row) => (row.type === 'message' && row.messageId ? [row.messageId] : []));
   const memberIds = rows.flatMap((row) => (row.type === 'presence' && row.memberId ? [row.memberId] : []));
   const [messagesById, membersById] = await Promise.all([
-    loadMessages(db, messageIds, sealer),
+    messagesFor(db, rows, sealer),
     memberIds.length === 0
       ? new Map()
       : db

@@ -1,3 +1,4 @@
+import { AppError } from '../../errors.ts';
 import { isFacilitatorRole } from '../../policy.ts';
 import { notifyStaff, publishEvents } from '../../realtime/publish.ts';
 import type { EventRouter } from '../../realtime/router.ts';
@@ -45,6 +46,13 @@ export function registerRoomHandlers(router: EventRouter, io: HearthServer, room
       return result;
     }
     await socket.join(channels.room(sessionId));
+    // A removal or ban that committed after this join did, but told the channel before this
+    // socket was in it, would miss it: asked once more now that it is in.
+    if (!(await rooms.seatMember(seat.member.memberId, sessionId))) {
+      await leaveChannels(socket, sessionId);
+      router.track(rooms.disconnect(socket.id, sessionId).then(announce));
+      throw new AppError('forbidden', 'You are no longer in this room.');
+    }
     // An event stored after the page was read but broadcast before this socket joined the
     // channel would be missed; reading once more after joining closes that window.
     if (!result.hasMore) {

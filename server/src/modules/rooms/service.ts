@@ -164,6 +164,15 @@ export function createRoomsService(
       const { admitted, presence, seatRow } = await store.transaction(async (tx) => {
         const room = await lockRoom(tx, sessionId);
         if (room.status !== 'open') throw roomClosed();
+        // Read again under the room's lock: a ban or the end of a place takes every open room's
+        // lock of the group first, so one that committed while this join waited is seen here,
+        // and one that comes later finds this seat and takes it away.
+        const [still] = await tx
+          .select({ status: memberships.status })
+          .from(memberships)
+          .where(eq(memberships.id, member.memberId))
+          .for('share');
+        if (!still || still.status !== 'active') throw notFound('session');
         const [earlier] = await tx
           .select()
           .from(roomMembers)
@@ -210,7 +219,7 @@ export function createRoomsService(
         admitted ? eventsAfter(db, sessionId, afterSeq, audience, deps.sealer) : { events: [], hasMore: false, lastSeq: afterSeq },
         admitted ? roster(db, sessionId) : [],
         controlsOf(db, sessionId),
-        facilitator ? null : checkInAnswerOf(db, sessionId, member.memberId),
+        facilitator ? null : checkInAnswerOf(db, sessionId, member.memberId, deps.sealer),
         facilitator ? [] : sideThreadOf(db, sessionId, member.memberId, deps.sealer),
         presence ? renderEvents(db, [presence], deps.sealer) : [],
       ]);
@@ -318,6 +327,14 @@ export function createRoomsService(
      * place in the group is ending). Returns the events, rendered while the member still exists.
      */
     async leaveAllIn(tx: Db, groupId: string, memberId: string): Promise<RoomEvent[]> {
+      // Every open room of the group, in one order: a join waiting on one of these locks sees
+      // this change once it commits (see join).
+      const open = await tx
+        .select({ id: sessions.id })
+        .from(sessions)
+        .where(and(eq(sessions.groupId, groupId), eq(sessions.status, 'open')))
+        .orderBy(asc(sessions.id));
+      for (const { id } of open) await lockRoom(tx, id);
       const inRooms = await tx
         .select({ sessionId: roomMembers.sessionId })
         .from(roomMembers)

@@ -45,7 +45,6 @@ export function createSafetyService(store: Store, deps: { sealer: Sealer }) {
         if (message.authorId === member.memberId) {
           throw new AppError('invalid_input', 'messageId: You can delete your own message instead of reporting it.');
         }
-        const note = input.note ?? '';
         const words = deps.sealer.open(message.body, sealedAt('messages', 'body', input.messageId));
         const [earlier] = await tx
           .select({ id: reports.id })
@@ -54,6 +53,7 @@ export function createSafetyService(store: Store, deps: { sealer: Sealer }) {
         // Reporting again updates the report; its copy is sealed for its own row.
         const id = earlier?.id ?? randomUUID();
         const reportedText = deps.sealer.seal(words, sealedAt('reports', 'reported_text', id));
+        const note = deps.sealer.seal(input.note ?? '', sealedAt('reports', 'note', id));
         if (earlier) {
           await tx
             .update(reports)

@@ -34,6 +34,8 @@ export function ConsoleRoster({
   const present = new Set(here.map((entry) => entry.member.memberId));
   const earlier = new Map<string, Member>();
   for (const message of state.messages) {
+    // A removed message's author is gone for good: nobody is left to mute or ban.
+    if (message.removed) continue;
     const author = message.author;
     if (present.has(author.memberId) || author.memberId === me || isFacilitator(author)) continue;
     earlier.set(author.memberId, author);

@@ -1,0 +1,65 @@
+import type { RoomEvent } from '@hearth/shared';
+import { and, eq, inArray, ne } from 'drizzle-orm';
+import type { Store } from '../../db/database.ts';
+import { accounts, auditLog, memberships, messages } from '../../db/schema.ts';
+import { AppError } from '../../errors.ts';
+import type { Actor, AccountsService } from '../accounts/service.ts';
+import type { MembersService } from '../members/service.ts';
+
+export type Erasure = ReturnType<typeof createErasure>;
+
+/**
+ * A person erases their account: every membership and pseudonym, every message and all else
+ * they wrote goes in one transaction, for real. Rooms they were in are told, so those present
+ * see "a message that was removed" where their words were. The audit log keeps what facilitators
+ * and organisers did, with the names this account held blanked.
+ */
+export function createErasure(
+  store: Store,
+  deps: {
+    accounts: AccountsService;
+    members: MembersService;
+    /** After commit: the rooms' news, and the account's sockets closed on every node. */
+    erased: (accountId: string, events: RoomEvent[]) => void;
+  },
+) {
+  return {
+    async eraseAccount(actor: Actor, password: string, address: string): Promise<void> {
+      await deps.accounts.confirmPassword(actor, password, address);
+      const events = await store.transaction(async (tx) => {
+        if (actor.isOrganiser) {
+          // Organisers' rows locked together, so two cannot both leave the deployment with none.
+          const others = await tx
+            .select({ id: accounts.id })
+            .from(accounts)
+            .where(and(eq(accounts.isOrganiser, true), ne(accounts.id, actor.accountId)))
+            .for('update');
+          if (others.length === 0) {
+            throw new AppError(
+              'conflict',
+              'You are the only organiser. Another organiser is needed before this account can be erased.',
+            );
+          }
+        }
+        const held = await tx
+          .select({ id: memberships.id })
+          .from(memberships)
+          .where(eq(memberships.accountId, actor.accountId));
+        const heldIds = held.map((row) => row.id);
+        // Entries about them name them: as a member, or as the author of a message acted on.
+        const written =
+          heldIds.length === 0
+            ? []
+            : await tx.select({ id: messages.id }).from(messages).where(inArray(messages.authorId, heldIds));
+        const events = await deps.members.endAllOf(tx, actor.accountId);
+        await tx.update(auditLog).set({ actorName: '' }).where(eq(auditLog.actorAccountId, actor.accountId));
+        const named = [...heldIds, ...written.map((row) => row.id)];
+        if (named.length > 0) await tx.update(auditLog).set({ target: '' }).where(inArray(auditLog.targetId, named));
+        // Logins, and anything else still keyed to the account, go with it.
+        await tx.delete(accounts).where(eq(accounts.id, actor.accountId));
+        return events;
+      });
+      deps.erased(actor.accountId, events);
+    },
+  };
+}
