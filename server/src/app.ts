@@ -9,6 +9,7 @@ import { ConfigError, type Config } from './config.ts';
 import { openDatabase, type Database } from './db/database.ts';
 import { authentication } from './http/authentication.ts';
 import { serveClient } from './http/client.ts';
+import { webSecurity } from './http/security.ts';
 import { installErrorHandling } from './http/errors.ts';
 import { accountRoutes } from './modules/accounts/routes.ts';
 import {
@@ -232,6 +233,7 @@ export async function buildApp(config: Config, deps: AppDeps = {}) {
       erased: placesEnded,
     });
 
+    await app.register(webSecurity, { publicUrl: config.publicUrl, behindTls: config.secureCookies });
     await app.register(fastifyCookie);
     await app.register(authentication, { accounts });
     await app.register(restRateLimits, { counter: rateCounter, limits: limits.rest });

@@ -22,5 +22,6 @@ export async function registerApiDocs(app: FastifyInstance): Promise<void> {
     transform: jsonSchemaTransform,
     hideUntagged: false,
   });
-  await app.register(fastifySwaggerUi, { routePrefix: '/docs' });
+  // Its page needs its own inline script and style, allowed by hash on its pages only.
+  await app.register(fastifySwaggerUi, { routePrefix: '/docs', staticCSP: true });
 }

@@ -1,9 +1,9 @@
 import { createAdapter } from '@socket.io/redis-adapter';
 import type { FastifyInstance } from 'fastify';
-import type { IncomingMessage } from 'node:http';
 import { Server } from 'socket.io';
 import type { AccountsService } from '../modules/accounts/service.ts';
 import { SESSION_COOKIE } from '../http/session-cookie.ts';
+import { fromOwnPages } from '../http/origin.ts';
 import { withTimeout } from '../lib/timeout.ts';
 import type { RedisConnection } from '../redis.ts';
 import { createEventRouter } from './router.ts';
@@ -23,23 +23,6 @@ function refusal(code: string, message: string): Refusal {
   const error: Refusal = new Error(code);
   error.data = { code, message };
   return error;
-}
-
-/**
- * A browser always sends Origin on a websocket or XHR; it must be this deployment's, or a page
- * elsewhere could open a socket with the person's cookie. Clients that are not browsers send
- * none and authenticate like any other.
- */
-function sameOrigin(request: IncomingMessage, publicUrl: string | undefined): boolean {
-  const origin = request.headers.origin;
-  if (!origin) return true;
-  try {
-    const from = new URL(origin);
-    if (publicUrl && from.origin === new URL(publicUrl).origin) return true;
-    return from.host === request.headers.host;
-  } catch {
-    return false;
-  }
 }
 
 /**
@@ -63,7 +46,7 @@ export function createRealtime(
     maxHttpBufferSize: MAX_PAYLOAD_BYTES,
     allowRequest: (request, callback) => {
       if (draining) return callback('Hearth is restarting', false);
-      if (!sameOrigin(request, deps.publicUrl)) return callback('Origin not allowed', false);
+      if (!fromOwnPages(request.headers, deps.publicUrl)) return callback('Origin not allowed', false);
       callback(null, true);
     },
   });

@@ -247,8 +247,8 @@ export function SettingsPanel({
         max={limits.retentionHoursMax}
         step={1}
         hint={
-          'How long what was said in a session is kept after it closes. 0 deletes it as soon ' +
-          `as the session closes. At most ${String(limits.retentionHoursMax)} hours (30 days).`
+          'How long what was said in a session is kept after it closes; then it is deleted for ' +
+          `good. 0 deletes it within a minute of the close. At most ${String(limits.retentionHoursMax)} hours (30 days).`
         }
         value={retentionHours}
         onChange={(event) => {
