@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { idSchema } from './ids.ts';
 import { limits } from './limits.ts';
 
 export const AgreementSchema = z.object({
@@ -19,7 +20,7 @@ export const AcceptAgreementRequestSchema = z.object({ version: z.number().int()
 export type AcceptAgreementRequest = z.infer<typeof AcceptAgreementRequestSchema>;
 
 export const AgreementAcceptanceSchema = z.object({
-  memberId: z.uuid(),
+  memberId: idSchema(),
   pseudonym: z.string(),
   version: z.number().int().min(1),
   acceptedAt: z.iso.datetime(),

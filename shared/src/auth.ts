@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { idSchema } from './ids.ts';
 import { limits } from './limits.ts';
 
 export const UsernameSchema = z
@@ -38,7 +39,7 @@ export const SetupRequestSchema = CredentialsSchema.extend({
 export type SetupRequest = z.infer<typeof SetupRequestSchema>;
 
 export const MeSchema = z.object({
-  id: z.uuid(),
+  id: idSchema(),
   username: z.string(),
   isOrganiser: z.boolean(),
   email: z.string().nullable(),

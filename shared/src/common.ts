@@ -1,9 +1,10 @@
 import { z } from 'zod';
+import { idSchema } from './ids.ts';
 
 /** The body of a POST that carries no data: an empty JSON object (or none at all). */
 export const EmptyRequestSchema = z.object({}).optional();
 
-export const GroupParamsSchema = z.object({ groupId: z.uuid() });
+export const GroupParamsSchema = z.object({ groupId: idSchema() });
 
 /** What `/readyz` answers: each dependency's state, never more than "ok" or "failed". */
 export const ReadinessSchema = z.object({

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { idSchema } from './ids.ts';
 import { limits } from './limits.ts';
 import { MemberSchema, SupportRequestSchema } from './people.ts';
 
@@ -31,16 +32,16 @@ export const RoomControlsSchema = z.object({
   /** No new entries: people already let in may come back, nobody else. */
   locked: z.boolean(),
   /** The check-in round that is open, if any: participants see only that it is open. */
-  checkIn: z.object({ id: z.uuid(), openedAt: z.iso.datetime() }).nullable(),
+  checkIn: z.object({ id: idSchema(), openedAt: z.iso.datetime() }).nullable(),
 });
 export type RoomControls = z.infer<typeof RoomControlsSchema>;
 
 /** A private thread between the room's facilitators and one participant. */
 export const SideMessageSchema = z.object({
-  id: z.uuid(),
-  sessionId: z.uuid(),
+  id: idSchema(),
+  sessionId: idSchema(),
   /** The participant the thread is with. */
-  participantId: z.uuid(),
+  participantId: idSchema(),
   author: MemberSchema,
   text: z.string(),
   createdAt: z.iso.datetime(),
@@ -52,24 +53,24 @@ export const ReportOutcomeSchema = z.enum(reportOutcomes);
 
 /** What the facilitators of a room see and share, kept in step across them. */
 export const ConsoleStateSchema = z.object({
-  sessionId: z.uuid(),
+  sessionId: idSchema(),
   /** Grows with every change; a `staff:changed` event with a higher one means: ask again. */
   version: z.number().int().min(0),
   waiting: z.array(MemberSchema),
-  supportRequests: z.array(SupportRequestSchema.extend({ id: z.uuid() })),
+  supportRequests: z.array(SupportRequestSchema.extend({ id: idSchema() })),
   alerts: z.array(
     z.object({
-      id: z.uuid(),
+      id: idSchema(),
       kind: z.literal('crisis_language'),
       member: MemberSchema,
-      messageId: z.uuid(),
+      messageId: idSchema(),
       at: z.iso.datetime(),
     }),
   ),
   reports: z.array(
     z.object({
-      id: z.uuid(),
-      messageId: z.uuid(),
+      id: idSchema(),
+      messageId: idSchema(),
       author: MemberSchema,
       /** The reported words, kept only until the report is resolved (or the session ends). */
       reportedText: z.string(),
@@ -84,7 +85,7 @@ export const ConsoleStateSchema = z.object({
   ),
   checkIn: z
     .object({
-      id: z.uuid(),
+      id: idSchema(),
       answers: z.array(z.object({ member: MemberSchema, colour: CheckInColourSchema, word: z.string() })),
     })
     .nullable(),
@@ -104,7 +105,7 @@ export const noticeKinds = [
   'support_offered',
 ] as const;
 export const RoomNoticeSchema = z.object({
-  sessionId: z.uuid(),
+  sessionId: idSchema(),
   kind: z.enum(noticeKinds),
   message: z.string(),
   /** For a mute: when the person can write again. */
@@ -116,7 +117,7 @@ export type RoomNotice = z.infer<typeof RoomNoticeSchema>;
 export const CheckOutRequestSchema = z.object({ colour: CheckInColourSchema, word: CheckInWordSchema });
 export type CheckOutRequest = z.input<typeof CheckOutRequestSchema>;
 export const CheckOutSummarySchema = z.object({
-  sessionId: z.uuid(),
+  sessionId: idSchema(),
   total: z.number().int(),
   colours: z.record(CheckInColourSchema, z.number().int()),
   /** Words given, each with how many gave it; never who. */
@@ -170,31 +171,31 @@ export const AuditActionSchema = z.enum(auditActions);
 export type AuditAction = z.infer<typeof AuditActionSchema>;
 
 export const AuditEntrySchema = z.object({
-  id: z.uuid(),
+  id: idSchema(),
   at: z.iso.datetime(),
   action: AuditActionSchema,
   /** The actor as the group knows them: their pseudonym, or their username if they have none. */
   actor: z.string(),
   /** What was acted on: a member's pseudonym, a session's title, an id. */
   target: z.string().nullable(),
-  sessionId: z.uuid().nullable(),
+  sessionId: idSchema().nullable(),
   reason: z.string(),
 });
 export type AuditEntry = z.infer<typeof AuditEntrySchema>;
 
 export const AuditQuerySchema = z.object({
   action: AuditActionSchema.optional(),
-  sessionId: z.uuid().optional(),
+  sessionId: idSchema().optional(),
   /** The next page: entries before the last one shown, given by its time and id. */
   before: z.iso.datetime().optional(),
-  beforeId: z.uuid().optional(),
+  beforeId: idSchema().optional(),
   limit: z.coerce.number().int().min(1).max(200).default(50),
 });
 export const AuditListSchema = z.object({ entries: z.array(AuditEntrySchema), hasMore: z.boolean() });
 export type AuditList = z.infer<typeof AuditListSchema>;
 
 export const BanSchema = z.object({
-  memberId: z.uuid(),
+  memberId: idSchema(),
   pseudonym: z.string(),
   reason: z.string(),
   bannedAt: z.iso.datetime(),

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { idSchema } from './ids.ts';
 import { CredentialsSchema, MeSchema } from './auth.ts';
 import { AgreementSchema } from './agreements.ts';
 import { CwCategoryListSchema, defaultCwCategories } from './contentWarnings.ts';
@@ -76,7 +77,7 @@ export type UpdateGroupRequest = z.infer<typeof UpdateGroupRequestSchema>;
 
 /** A group as one of its lists shows it. */
 export const GroupSchema = z.object({
-  id: z.uuid(),
+  id: idSchema(),
   name: z.string(),
   description: z.string(),
   /** The viewer's role in the group, or null when the viewer is an organiser who is not a member. */
@@ -90,7 +91,7 @@ export const GroupListSchema = z.object({ groups: z.array(GroupSchema) });
 export type GroupList = z.infer<typeof GroupListSchema>;
 
 export const FacilitatorSchema = z.object({
-  memberId: z.uuid(),
+  memberId: idSchema(),
   pseudonym: z.string(),
   role: FacilitatorRoleSchema,
 });
@@ -107,7 +108,7 @@ export const GroupDetailSchema = GroupSchema.extend(GroupSettingsSchema.shape).e
 export type GroupDetail = z.infer<typeof GroupDetailSchema>;
 
 export const GroupMemberSchema = z.object({
-  memberId: z.uuid(),
+  memberId: idSchema(),
   pseudonym: z.string(),
   role: GroupRoleSchema,
   status: MembershipStatusSchema,
@@ -118,7 +119,7 @@ export type GroupMember = z.infer<typeof GroupMemberSchema>;
 export const MemberListSchema = z.object({ members: z.array(GroupMemberSchema) });
 export type MemberList = z.infer<typeof MemberListSchema>;
 
-export const MemberParamsSchema = z.object({ groupId: z.uuid(), memberId: z.uuid() });
+export const MemberParamsSchema = z.object({ groupId: idSchema(), memberId: idSchema() });
 
 export const AssignFacilitatorRequestSchema = z.object({
   /** An existing account, named by its username. */
@@ -147,7 +148,7 @@ export type CreateInviteRequest = z.input<typeof CreateInviteRequestSchema>;
 export const inviteStates = ['active', 'expired', 'revoked', 'used_up'] as const;
 
 export const InviteSummarySchema = z.object({
-  id: z.uuid(),
+  id: idSchema(),
   role: InviteRoleSchema,
   state: z.enum(inviteStates),
   createdAt: z.iso.datetime(),
@@ -164,7 +165,7 @@ export const InviteSchema = InviteSummarySchema.extend({
 });
 export type Invite = z.infer<typeof InviteSchema>;
 
-export const InviteParamsSchema = z.object({ groupId: z.uuid(), inviteId: z.uuid() });
+export const InviteParamsSchema = z.object({ groupId: idSchema(), inviteId: idSchema() });
 
 export const InviteCodeSchema = z.string().trim().min(16).max(128);
 

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { idSchema } from './ids.ts';
 import { limits } from './limits.ts';
 import { SessionSchema } from './sessions.ts';
 
@@ -19,7 +20,11 @@ export const LocalDateSchema = z
   .string()
   .regex(/^\d{4}-(0[1-9]|1[0-2])-(0[1-9]|[12]\d|3[01])$/, 'Use a date such as 2026-10-20.')
   .refine(
-    (date) => new Date(`${date}T00:00:00Z`).toISOString().startsWith(date),
+    // Refinements run even when the pattern failed: a value that is no date at all is left to it.
+    (date) => {
+      const day = new Date(`${date}T00:00:00Z`);
+      return Number.isNaN(day.getTime()) || day.toISOString().startsWith(date);
+    },
     'That date does not exist.',
   );
 
@@ -57,8 +62,8 @@ export const ScheduleRequestSchema = z.object({
 export type ScheduleRequest = z.input<typeof ScheduleRequestSchema>;
 
 export const SeriesSchema = z.object({
-  id: z.uuid(),
-  groupId: z.uuid(),
+  id: idSchema(),
+  groupId: idSchema(),
   title: z.string(),
   brief: z.string(),
   repeat: z.enum(['weekly', 'fortnightly']),

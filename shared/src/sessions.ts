@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { idSchema } from './ids.ts';
 import { limits } from './limits.ts';
 
 export const sessionStatuses = ['scheduled', 'open', 'closed', 'cancelled'] as const;
@@ -16,10 +17,10 @@ export const CreateSessionRequestSchema = z.object({
 export type CreateSessionRequest = z.infer<typeof CreateSessionRequestSchema>;
 
 export const SessionSchema = z.object({
-  id: z.uuid(),
-  groupId: z.uuid(),
+  id: idSchema(),
+  groupId: idSchema(),
   /** The series this session is an occurrence of, or null for a one-off. */
-  seriesId: z.uuid().nullable(),
+  seriesId: idSchema().nullable(),
   title: z.string(),
   /** Today's theme and likely content-warning categories, shown in the waiting room. */
   brief: z.string(),
@@ -36,4 +37,4 @@ export type Session = z.infer<typeof SessionSchema>;
 export const SessionListSchema = z.object({ sessions: z.array(SessionSchema) });
 export type SessionList = z.infer<typeof SessionListSchema>;
 
-export const SessionParamsSchema = z.object({ sessionId: z.uuid() });
+export const SessionParamsSchema = z.object({ sessionId: idSchema() });

@@ -7,7 +7,7 @@ import { authSessions, roomConnections } from '../../server/src/db/schema.ts';
 import { joinWithNewAccount, logIn, password } from '../support/factories.ts';
 import type { Node } from '../support/hearth.ts';
 import { modes } from '../support/modes.ts';
-import { collectEvents, type TestSocket } from '../support/socket.ts';
+import { collectEvents, connect, type TestSocket } from '../support/socket.ts';
 import { roomWorld } from '../support/world.ts';
 
 /**
@@ -351,6 +351,20 @@ describe.each(modes)('socket handshakes, $name mode', (mode) => {
       expectUnauthenticated(polling, 'an expired session (polling)');
       await expectRestRefuses({ cookie: login.cookie }, 'an expired session');
       await expectNothingReached(f);
+    });
+
+    it('ends a quiet socket when its login expires, without waiting for its next command', async () => {
+      const f = await fixture();
+      const login = await freshLogin(f);
+      await node.database.db
+        .update(authSessions)
+        .set({ expiresAt: new Date(Date.now() + 1500) })
+        .where(eq(authSessions.tokenHash, sha256(tokenOf(login.cookie))));
+      const socket = await connect(other.url, login.cookie);
+      expect(socket.connected).toBe(true);
+      const ended = await new Promise<string>((resolve) => socket.once('disconnect', resolve));
+      expect(ended).toBe('io server disconnect');
+      expect(serverSocketsOf(f.person.accountId)).toEqual([]);
     });
 
     it('refuses a session ended by logging out', async () => {

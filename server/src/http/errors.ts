@@ -3,6 +3,7 @@ import { hasZodFastifySchemaValidationErrors } from 'fastify-type-provider-zod';
 import type { ApiError } from '@hearth/shared';
 import { AppError, describeIssues, internalError } from '../errors.ts';
 import { errorSummary } from '../db/database.ts';
+import { refuseNul } from '../lib/input.ts';
 
 const transportErrors: Record<string, { status: number; error: ApiError }> = {
   FST_ERR_CTP_INVALID_JSON_BODY: {
@@ -29,6 +30,10 @@ const transportErrors: Record<string, { status: number; error: ApiError }> = {
  * and code only and answered with a generic message.
  */
 export function installErrorHandling(app: FastifyInstance): void {
+  app.addHook('preValidation', async (request) => {
+    refuseNul(request.body);
+    refuseNul(request.query);
+  });
   app.setErrorHandler((error: FastifyError, request, reply) => {
     if (hasZodFastifySchemaValidationErrors(error)) {
       const issues = error.validation.map((issue) => ({

@@ -99,6 +99,12 @@ export function createRealtime(
   io.on('connection', (socket) => {
     const { actor } = socket.data;
     void socket.join([channels.account(actor.accountId), channels.login(actor.authSessionId)]);
+    // A login that ends while its socket is quiet ends the socket too, not only at its next
+    // command: nothing more reaches it. (Timers cannot wait longer than about 24 days.)
+    const untilExpiry = Math.min(actor.loginExpiresAt.getTime() - Date.now(), 2 ** 31 - 1);
+    const expiry = setTimeout(() => socket.disconnect(true), Math.max(untilExpiry, 0));
+    expiry.unref();
+    socket.once('disconnect', () => clearTimeout(expiry));
     router.attach(socket, io);
   });
 

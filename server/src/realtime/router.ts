@@ -4,6 +4,7 @@ import type { FastifyBaseLogger } from 'fastify';
 import type { z } from 'zod';
 import { AppError, describeIssues, internalError } from '../errors.ts';
 import { errorSummary } from '../db/database.ts';
+import { refuseNul } from '../lib/input.ts';
 import { tooMany } from '../lib/rateLimits.ts';
 import type { HearthServer, HearthSocket } from './types.ts';
 
@@ -64,6 +65,11 @@ export function createEventRouter(log: FastifyBaseLogger, limits: CommandLimits)
       return failure(loginEnded);
     }
     const schema = clientCommands[event as ClientCommandName].payload;
+    try {
+      refuseNul(args[0]);
+    } catch (error) {
+      return failure((error as AppError).toJSON());
+    }
     const parsed = schema.safeParse(args[0]);
     if (!parsed.success) {
       return failure({ code: 'invalid_input', message: describeIssues(parsed.error.issues) });
@@ -97,7 +103,8 @@ export function createEventRouter(log: FastifyBaseLogger, limits: CommandLimits)
         const answer = (response: Ack<unknown>) => {
           if (ack) ack(response);
           else if (!response.ok) {
-            socket.emit('command:rejected', { event: event.slice(0, 64), error: response.error });
+            // socket.io lets an event's name be a number, too.
+            socket.emit('command:rejected', { event: String(event).slice(0, 64), error: response.error });
           }
         };
         const wait = limits.socket(socket);
