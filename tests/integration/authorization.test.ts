@@ -3,6 +3,8 @@ import { asc, count, eq } from 'drizzle-orm';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { auditLog, memberships, roomConnections, roomMembers, sessions } from '../../server/src/db/schema.ts';
 import {
+  agreementText,
+  scheduleBody,
   acceptAgreement,
   createGroup,
   createInvite,
@@ -88,16 +90,6 @@ type RestRow = {
    */
   actor?: 'new login' | 'new account';
   call: (w: RestWorld, who: Persona) => RestCall | Promise<RestCall>;
-};
-
-const agreementText = 'We listen to each other, and what is said here stays here.';
-const scheduleBody = {
-  title: 'Thursday check-in',
-  repeat: 'once',
-  timeZone: 'Europe/London',
-  date: '2031-03-13',
-  time: '19:00',
-  durationMinutes: 60,
 };
 
 /** Every REST route: who may call it. Keys are the OpenAPI document's `METHOD path`. */

@@ -1,6 +1,8 @@
 import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
+  agreementText,
+  scheduleBody,
   createGroup,
   createInvite,
   createOrganiser,
@@ -15,16 +17,6 @@ import type { HttpClient } from '../support/http.ts';
 import { modes, type Provisioned } from '../support/modes.ts';
 
 type Route = readonly [method: string, path: string, body?: unknown];
-
-const agreementText = 'We listen to each other, and what is said here stays here.';
-const scheduleBody = {
-  title: 'Thursday check-in',
-  repeat: 'once',
-  timeZone: 'Europe/London',
-  date: '2031-03-13',
-  time: '19:00',
-  durationMinutes: 60,
-};
 
 describe.each(modes)('roles in a group, $name mode', (mode) => {
   let place: Provisioned;

@@ -1,9 +1,10 @@
 import { sql } from 'drizzle-orm';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createGroup, createOrganiser, uniqueName } from '../support/factories.ts';
+import { describe, expect, it } from 'vitest';
+import { createGroup, uniqueName } from '../support/factories.ts';
 import { startNode, type Node } from '../support/hearth.ts';
 import { HttpClient } from '../support/http.ts';
-import { modes, type Provisioned } from '../support/modes.ts';
+import { modes } from '../support/modes.ts';
+import { roomWorld } from '../support/world.ts';
 
 const groupCount = async (node: Node, name: string) =>
   Number(
@@ -13,23 +14,11 @@ const groupCount = async (node: Node, name: string) =>
   );
 
 describe.each(modes)('web hardening, $name mode', (mode) => {
-  let place: Provisioned;
-  let node: Node;
-  let organiser: HttpClient;
-
-  beforeAll(async () => {
-    place = await mode.provision();
-    node = await startNode(place);
-    organiser = await createOrganiser(node);
-  });
-
-  afterAll(async () => {
-    await node?.close();
-    await place?.dispose();
-  });
+  const { world } = roomWorld(mode);
+  const node = () => world.node;
 
   it.each(['/', '/assets/nothing.js', '/api/me', '/api/nothing-here', '/healthz', '/readyz'])('sends the security headers with %s', async (path) => {
-    const res = await organiser.get(path);
+    const res = await world.organiser.get(path);
     const csp = res.headers.get('content-security-policy') ?? '';
     expect(csp).toContain("default-src 'self'");
     expect(csp).toContain("script-src 'self'");
@@ -43,7 +32,7 @@ describe.each(modes)('web hardening, $name mode', (mode) => {
   });
 
   it('serves the API description page under a policy that runs no inline or foreign script', async () => {
-    const res = await fetch(`${node.url}/docs/static/index.html`);
+    const res = await fetch(`${node().url}/docs/static/index.html`);
     expect(res.status).toBe(200);
     const scripts = (res.headers.get('content-security-policy') ?? '').split(';').find((d) => d.trim().startsWith('script-src')) ?? '';
     expect(scripts).toMatch(/'self'/);
@@ -51,9 +40,9 @@ describe.each(modes)('web hardening, $name mode', (mode) => {
   });
 
   it('keeps CORS closed: no other site may read an answer or preflight a write', async () => {
-    const read = await organiser.request('GET', '/api/me', undefined, { origin: 'https://evil.example' });
+    const read = await world.organiser.request('GET', '/api/me', undefined, { origin: 'https://evil.example' });
     expect(read.headers.get('access-control-allow-origin')).toBeNull();
-    const preflight = await organiser.request('OPTIONS', '/api/groups', undefined, {
+    const preflight = await world.organiser.request('OPTIONS', '/api/groups', undefined, {
       origin: 'https://evil.example',
       'access-control-request-method': 'POST',
       'access-control-request-headers': 'content-type',
@@ -66,53 +55,53 @@ describe.each(modes)('web hardening, $name mode', (mode) => {
     const body = () => ({ name: uniqueName('Circle'), description: '', pseudonym: uniqueName('Lead') });
     const foreign: Array<Record<string, string>> = [
       { origin: 'https://evil.example' },
-      { origin: `${node.url}.evil.example` },
+      { origin: `${node().url}.evil.example` },
       { origin: 'null' },
       { 'sec-fetch-site': 'cross-site' },
       { 'sec-fetch-site': 'same-site' },
     ];
     for (const headers of foreign) {
       const attempt = body();
-      const refused = await organiser.request('POST', '/api/groups', attempt, headers);
+      const refused = await world.organiser.request('POST', '/api/groups', attempt, headers);
       expect(refused.status, JSON.stringify(headers)).toBe(403);
       expect(refused.json).toEqual({ code: 'forbidden', message: expect.stringContaining('another site') });
-      expect(await groupCount(node, attempt.name)).toBe(0);
+      expect(await groupCount(node(), attempt.name)).toBe(0);
     }
     // The same write from its own pages, or from a client that is not a browser, is done.
     const own = body();
-    expect((await organiser.request('POST', '/api/groups', own, { origin: node.url, 'sec-fetch-site': 'same-origin' })).status).toBe(201);
-    expect(await groupCount(node, own.name)).toBe(1);
-    expect((await organiser.post('/api/groups', body())).status).toBe(201);
+    expect((await world.organiser.request('POST', '/api/groups', own, { origin: node().url, 'sec-fetch-site': 'same-origin' })).status).toBe(201);
+    expect(await groupCount(node(), own.name)).toBe(1);
+    expect((await world.organiser.post('/api/groups', body())).status).toBe(201);
   });
 
   it('takes JSON only, so a form on another site cannot post at all', async () => {
     const name = uniqueName('Circle');
     for (const type of ['application/x-www-form-urlencoded', 'text/plain', 'multipart/form-data; boundary=x']) {
-      const res = await organiser.request('POST', '/api/groups', `name=${name}`, { 'content-type': type });
+      const res = await world.organiser.request('POST', '/api/groups', `name=${name}`, { 'content-type': type });
       expect(res.status, type).toBe(415);
       expect(res.json.code).toBe('invalid_input');
     }
-    expect(await groupCount(node, name)).toBe(0);
+    expect(await groupCount(node(), name)).toBe(0);
   });
 
   it('refuses a body over the size limit with a clear code', async () => {
-    const res = await organiser.request('POST', '/api/groups', { name: 'x', description: 'y'.repeat(70 * 1024) });
+    const res = await world.organiser.request('POST', '/api/groups', { name: 'x', description: 'y'.repeat(70 * 1024) });
     expect(res.status).toBe(413);
     expect(res.json).toMatchObject({ code: 'payload_too_large' });
   });
 
   it('sets the login cookie httpOnly and SameSite, and Secure once served over https', async () => {
-    const group = await createGroup(organiser);
+    const group = await createGroup(world.organiser);
     expect(group.id).toBeTruthy();
-    const me = (await organiser.get('/api/me')).json as { username: string };
-    const login = await new HttpClient(node.url).post('/api/auth/login', { username: me.username, password: 'a long enough passphrase' });
+    const me = (await world.organiser.get('/api/me')).json as { username: string };
+    const login = await new HttpClient(node().url).post('/api/auth/login', { username: me.username, password: 'a long enough passphrase' });
     const cookie = login.headers.get('set-cookie') ?? '';
     expect(cookie).toMatch(/hearth_session=/);
     expect(cookie).toMatch(/HttpOnly/i);
     expect(cookie).toMatch(/SameSite=Lax/i);
     expect(cookie).not.toMatch(/Secure/i);
 
-    const tls = await startNode(place, { publicUrl: 'https://hearth.example', secureCookies: true });
+    const tls = await startNode(world.place, { publicUrl: 'https://hearth.example', secureCookies: true });
     try {
       const res = await new HttpClient(tls.url).post('/api/auth/login', { username: me.username, password: 'a long enough passphrase' });
       expect(res.headers.get('set-cookie')).toMatch(/;\s*Secure/i);

@@ -9,6 +9,19 @@ const suffix = () => randomBytes(3).toString('hex');
 
 export const password = 'a long enough passphrase';
 
+/** An agreement text long enough to publish. */
+export const agreementText = 'We listen to each other, and what is said here stays here.';
+
+/** A one-off session far enough ahead that no test's clock reaches it. */
+export const scheduleBody = {
+  title: 'Thursday check-in',
+  repeat: 'once',
+  timeZone: 'Europe/London',
+  date: '2031-03-13',
+  time: '19:00',
+  durationMinutes: 60,
+};
+
 /** The first organiser, created through the one-time setup link as a newcomer would. */
 export async function createOrganiser(node: Node): Promise<HttpClient> {
   const token = await node.services.accounts.issueSetupToken();

@@ -8,6 +8,11 @@ import { useAuth } from '../lib/auth.tsx';
 import { Link, navigate } from '../lib/router.tsx';
 import { useSubmit } from '../lib/useSubmit.ts';
 
+/** Lets a password manager file or fill in the password under the right account. */
+function AccountName({ username }: { username: string }) {
+  return <input type="text" name="username" autoComplete="username" value={username} readOnly hidden />;
+}
+
 export function AccountPage({ me }: { me: Me }) {
   return (
     <Page title="Account">
@@ -101,15 +106,7 @@ function PasswordForm({ me }: { me: Me }) {
       error={error}
       done={done}
     >
-      {/* Lets password managers file the new password under the right account. */}
-      <input
-        type="text"
-        name="username"
-        autoComplete="username"
-        value={me.username}
-        readOnly
-        hidden
-      />
+      <AccountName username={me.username} />
       <Field
         label="Current password"
         name="currentPassword"
@@ -228,15 +225,7 @@ function EraseAccount({ me }: { me: Me }) {
         )}
       </div>
       <form className="stack card" onSubmit={submit}>
-        {/* Lets a password manager fill in the password of the right account. */}
-        <input
-          type="text"
-          name="username"
-          autoComplete="username"
-          value={me.username}
-          readOnly
-          hidden
-        />
+        <AccountName username={me.username} />
         <Field
           label="Your password"
           name="password"
