@@ -6,7 +6,7 @@ import Fastify, { type FastifyServerOptions } from 'fastify';
 import { serializerCompiler, validatorCompiler } from 'fastify-type-provider-zod';
 import type { DestinationStream } from 'pino';
 import { ConfigError, type Config } from './config.ts';
-import { openDatabase, type Database } from './db/database.ts';
+import { errorSummary, openDatabase, type Database } from './db/database.ts';
 import { authentication } from './http/authentication.ts';
 import { serveClient } from './http/client.ts';
 import { webSecurity } from './http/security.ts';
@@ -41,7 +41,7 @@ import { registerSafetyHandlers } from './modules/safety/handlers.ts';
 import { createSafetyService } from './modules/safety/service.ts';
 import { createSessionLifecycle } from './modules/sessions/lifecycle.ts';
 import { startRoomClock } from './jobs/roomClock.ts';
-import { deliver, publishEvents } from './realtime/publish.ts';
+import { deliver, notifyStaff, publishEvents } from './realtime/publish.ts';
 import { createFacilitationService } from './modules/facilitation/service.ts';
 import { registerFacilitationHandlers } from './modules/facilitation/handlers.ts';
 import { createCheckOutService } from './modules/facilitation/checkout.ts';
@@ -206,6 +206,13 @@ export async function buildApp(config: Config, deps: AppDeps = {}) {
     const placesEnded = (accountId: string, events: RoomEvent[] = []) => {
       publishEvents(realtime.io, events);
       realtime.io.in(channels.account(accountId)).disconnectSockets(true);
+      // Their check-in answers, reports and requests left those rooms' consoles too.
+      for (const sessionId of new Set(events.map((event) => event.sessionId))) {
+        rooms
+          .staffChanged(sessionId)
+          .then((version) => notifyStaff(realtime.io, sessionId, version))
+          .catch((error: unknown) => app.log.warn({ err: errorSummary(error) }, 'facilitators could not be told of a change'));
+      }
     };
     const members = createMembersService(database, {
       access,

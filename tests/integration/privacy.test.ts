@@ -33,6 +33,7 @@ describe.each(modes)('erasure and retention, $name mode', (mode) => {
       command(socket, 'message:send', { sessionId, clientId: newClientId(), text, replyToId: null, warning: null }).then(unwrap);
     const theirs = [await send(leavingSocket, 'Something only I should have said.'), await send(leavingSocket, 'And more.')];
     const kept = await send(stayingSocket, 'Thank you for telling us.');
+    unwrap(await command(leavingSocket, 'message:react', { sessionId, messageId: kept.id, reaction: 'heart', on: true }));
     unwrap(await command(leavingSocket, 'message:report', { sessionId, messageId: kept.id, reason: 'other', note: 'a note' }));
     unwrap(await command(leavingSocket, 'side:send', { sessionId, participantId: null, clientId: newClientId(), text: 'Just to you.' }));
     unwrap(await command(facilitator, 'member:mute', { sessionId, memberId: leavingId, minutes: 5, reason: '' }));
@@ -49,9 +50,13 @@ describe.each(modes)('erasure and retention, $name mode', (mode) => {
     expect(erased.headers.get('set-cookie')).toMatch(/hearth_session=;/);
 
     // Those in the room are told, on every node: each message reads as removed, without a word.
-    const events = await news.waitFor(3);
+    const events = await news.waitFor(4);
     await new Promise((resolve) => setTimeout(resolve, 100));
-    const removed = events.filter((event): event is Extract<RoomEvent, { type: 'message' }> => event.type === 'message');
+    const messageEvents = events.filter((event): event is Extract<RoomEvent, { type: 'message' }> => event.type === 'message');
+    // Their reaction to someone else's message is gone from it, for those watching too.
+    const reshown = messageEvents.filter((event) => event.change === 'reacted');
+    expect(reshown.map((event) => [event.message.id, event.message.reactions])).toEqual([[kept.id, {}]]);
+    const removed = messageEvents.filter((event) => event.change === 'deleted');
     expect(removed.map((event) => event.message.id).sort()).toEqual(theirs.map((message) => message.id).sort());
     for (const { message } of removed) {
       expect(message).toMatchObject({ removed: true, deleted: true, text: '', warning: null, reactions: {} });

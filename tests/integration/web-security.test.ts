@@ -67,6 +67,14 @@ describe.each(modes)('web hardening, $name mode', (mode) => {
       expect(refused.json).toEqual({ code: 'forbidden', message: expect.stringContaining('another site') });
       expect(await groupCount(node(), attempt.name)).toBe(0);
     }
+    // The router decodes paths: an encoded spelling of /api/ is the API, and judged as such.
+    for (const path of ['/%61pi/groups', '/%61%70%69/groups']) {
+      const attempt = body();
+      const refused = await world.organiser.request('POST', path, attempt, { origin: 'https://evil.example' });
+      expect(refused.status, path).toBe(403);
+      expect(await groupCount(node(), attempt.name)).toBe(0);
+    }
+    expect((await world.organiser.get('/%61pi/me')).status).toBe(200);
     // The same write from its own pages, or from a client that is not a browser, is done.
     const own = body();
     expect((await world.organiser.request('POST', '/api/groups', own, { origin: node().url, 'sec-fetch-site': 'same-origin' })).status).toBe(201);

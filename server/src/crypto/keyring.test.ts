@@ -32,6 +32,17 @@ describe('sealed content', () => {
     expect(() => sealer.open(flipped, here)).toThrow();
   });
 
+  it('refuses a value whose tag was cut short, or cut down to nothing', () => {
+    const sealed = sealer.seal('Whole or not at all.', here);
+    const [format, keyId, iv, body] = sealed.split('.') as [string, string, string, string];
+    const data = Buffer.from(body, 'base64url');
+    const cut = (bytes: number) => `${format}.${keyId}.${iv}.${data.subarray(0, data.length - bytes).toString('base64url')}`;
+    // A four-byte tag would be accepted by GCM unless its length is fixed.
+    expect(() => sealer.open(cut(12), here)).toThrow();
+    expect(() => sealer.open(cut(data.length), here)).toThrow();
+    expect(() => sealer.open(`${format}.${keyId}.${iv}.`, here)).toThrow();
+  });
+
   it('reads values sealed with an older key after rotation, and writes with the new one', () => {
     const old = ringOf('k1');
     const sealedBefore = createSealer(old).seal('Written before.', here);

@@ -91,7 +91,9 @@ export function createSealer(ring: KeyRing) {
       const key = keyId ? ring.keys.get(keyId) : undefined;
       if (format !== FORMAT || !key || !iv || !body) throw new KeyRingError('Sealed content with an unknown key or format.');
       const data = Buffer.from(body, 'base64url');
-      const decipher = createDecipheriv('aes-256-gcm', key, Buffer.from(iv, 'base64url'));
+      // A shortened tag must not pass for a shorter, weaker one.
+      if (data.length < TAG_BYTES) throw new KeyRingError('Sealed content too short to be genuine.');
+      const decipher = createDecipheriv('aes-256-gcm', key, Buffer.from(iv, 'base64url'), { authTagLength: TAG_BYTES });
       decipher.setAAD(Buffer.from(where, 'utf8'));
       decipher.setAuthTag(data.subarray(data.length - TAG_BYTES));
       return Buffer.concat([decipher.update(data.subarray(0, data.length - TAG_BYTES)), decipher.final()]).toString('utf8');

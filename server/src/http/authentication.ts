@@ -1,3 +1,4 @@
+import { isApiRequest } from './paths.ts';
 import fp from 'fastify-plugin';
 import type { FastifyRequest } from 'fastify';
 import type { Actor, AccountsService } from '../modules/accounts/service.ts';
@@ -15,7 +16,7 @@ export const authentication = fp<{ accounts: AccountsService }>(
   async (app, { accounts }) => {
     app.decorateRequest('actor', null);
     app.addHook('onRequest', async (request) => {
-      if (!request.url.startsWith('/api/')) return;
+      if (!isApiRequest(request)) return;
       request.actor = await accounts.authenticate(request.cookies[SESSION_COOKIE]);
     });
   },

@@ -1,3 +1,4 @@
+import { isApiRequest } from './paths.ts';
 import fp from 'fastify-plugin';
 import { accountKey, addressKey, type RateCounter, type RateLimits } from '../lib/rateLimits.ts';
 
@@ -15,7 +16,7 @@ declare module 'fastify' {
 export const restRateLimits = fp<{ counter: RateCounter; limits: RateLimits['rest'] }>(
   async (app, { counter, limits }) => {
     app.addHook('onRequest', async (request) => {
-      if (!request.url.startsWith('/api/')) return;
+      if (!isApiRequest(request)) return;
       const address = addressKey(request.ip);
       const windows = [{ key: `rest:${address}`, window: limits.perAddress }];
       if (request.actor) windows.push({ key: `rest:${accountKey(request.actor.accountId)}`, window: limits.perAccount });

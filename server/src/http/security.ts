@@ -1,3 +1,4 @@
+import { isApiRequest } from './paths.ts';
 import helmet from '@fastify/helmet';
 import fp from 'fastify-plugin';
 import { AppError } from '../errors.ts';
@@ -39,7 +40,7 @@ export const webSecurity = fp<{ publicUrl: string | undefined; behindTls: boolea
     // Cookies are SameSite=Lax and the API takes only JSON, which a form on another site cannot
     // send; this refuses, in addition, any write a browser says came from elsewhere.
     app.addHook('onRequest', async (request) => {
-      if (!writes.has(request.method) || !request.url.startsWith('/api/')) return;
+      if (!writes.has(request.method) || !isApiRequest(request)) return;
       if (!fromOwnPages(request.headers, publicUrl)) {
         throw new AppError('forbidden', 'This request came from another site, so Hearth did not act on it.');
       }

@@ -49,8 +49,9 @@ export function startRoomClock(deps: {
       // The first tick after a start sweeps too: rooms that fell due while no node ran.
       if (Date.now() - lastSweep >= RETENTION_SWEEP_MS) {
         lastSweep = Date.now();
-        const { purged } = await deps.retention.sweep();
+        const { purged, failed } = await deps.retention.sweep();
         if (purged > 0) deps.log.info({ purged }, 'retention deleted the content of closed rooms');
+        if (failed > 0) deps.log.error({ failed }, 'retention could not purge some rooms; trying again on the next sweep');
       }
     } catch (error) {
       deps.log.warn({ err: errorSummary(error) }, 'room clock tick failed; trying again on the next');

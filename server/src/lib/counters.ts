@@ -12,6 +12,8 @@ export type Counters = {
   reset(key: string): Promise<void>;
   /** Gives one back, when the thing counted turned out not to count. */
   decrement(key: string): Promise<void>;
+  /** False while the shared store is known to be away (counts would only queue up). */
+  available?: () => boolean;
 };
 
 export function memoryCounters(now: () => number = Date.now): Counters {
@@ -54,6 +56,7 @@ export function memoryCounters(now: () => number = Date.now): Counters {
 export function redisCounters(redis: RedisConnection): Counters {
   const name = (key: string) => `${redis.keyPrefix}:count:${key}`;
   return {
+    available: () => redis.pub.isReady,
     async increment(key, windowSeconds) {
       const [count, , ttl] = (await redis.pub
         .multi()

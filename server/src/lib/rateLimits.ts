@@ -13,8 +13,12 @@ export const rateLimits = {
   rest: {
     perAccount: { limit: 300, windowSeconds: 60 },
     perAddress: { limit: 900, windowSeconds: 60 },
-    /** Routes open to anyone that touch secrets: first-run setup and invite links. */
-    openPerAddress: { limit: 30, windowSeconds: 600 },
+    /**
+     * Routes open to anyone that take a secret: first-run setup and invite links. Codes cannot
+     * be guessed; this bounds the accounts one address can create, and leaves room for a whole
+     * group joining from one house.
+     */
+    openPerAddress: { limit: 300, windowSeconds: 600 },
   },
   socket: {
     /** Each socket: a burst, then a steady rate, counted where the socket lives. */
@@ -27,8 +31,18 @@ export const rateLimits = {
 };
 export type RateLimits = typeof rateLimits;
 
-/** Commands that put words in front of others. */
-export const writeCommands: ReadonlySet<string> = new Set(['message:send', 'message:edit', 'side:send', 'room:announce']);
+/**
+ * Commands that put something in front of others. "I need support" is not among them: it must
+ * get through however much its sender has written.
+ */
+export const writeCommands: ReadonlySet<string> = new Set([
+  'message:send',
+  'message:edit',
+  'message:react',
+  'message:report',
+  'side:send',
+  'room:announce',
+]);
 
 /** `rate_limited`, saying plainly how long to wait. */
 export function tooMany(seconds: number, what = 'That is more than Hearth can take at once.'): AppError {
@@ -48,6 +62,7 @@ const SHARED_COUNT_WAIT_MS = 250;
  */
 export function createRateCounter(counters: Counters, local: Counters = memoryCounters()) {
   async function increment(key: string, windowSeconds: number) {
+    if (counters.available?.() === false) return local.increment(key, windowSeconds);
     const shared = counters.increment(key, windowSeconds);
     // Settles later, after the outage, or never: nobody waits for it past the deadline.
     shared.catch(() => undefined);

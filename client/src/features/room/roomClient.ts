@@ -53,7 +53,8 @@ const RESEND_DELAYS_MS = [2_000, 5_000, 10_000] as const;
  * Answers that say the server could not handle the message just now, not that it refused it;
  * the message itself may be fine, so it is worth sending again.
  */
-const passingTroubles = new Set<ErrorCode>(['unavailable', 'internal']);
+/** Answers that say "not now": the same message is sent again later (it is never posted twice). */
+const passingTroubles = new Set<ErrorCode>(['unavailable', 'internal', 'rate_limited']);
 /** Refusals that say the room or this person cannot post just now; shown next to Send. */
 const holdCodes = new Set<ErrorCode>(['muted', 'paused', 'slow_mode']);
 
@@ -748,6 +749,14 @@ export class RoomClient {
               this.join();
             });
           }
+          return;
+        }
+        if (!res.ok && res.error.code === 'rate_limited') {
+          // Too much at once (a reconnect storm): this person still belongs in the room.
+          this.update({ notice: 'The room is busy. Trying again…' });
+          this.later(JOIN_RETRY_MS, () => {
+            this.join();
+          });
           return;
         }
         if (!res.ok) {

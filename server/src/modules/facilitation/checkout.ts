@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import type { CheckOutRequest, CheckOutSummary } from '@hearth/shared';
 import { and, eq, isNotNull, sql } from 'drizzle-orm';
 import { sealedAt, type Sealer } from '../../crypto/keyring.ts';
-import type { Store } from '../../db/database.ts';
+import type { Db, Store } from '../../db/database.ts';
 import { checkOutColours, checkOutSubmissions, checkOutWords, roomMembers, sessions } from '../../db/schema.ts';
 import { AppError, notFound } from '../../errors.ts';
 import { pgErrorCode } from '../../db/database.ts';
@@ -31,6 +31,19 @@ export function createCheckOutService(store: Store, deps: { access: GroupGate; s
     }
   }
 
+  /**
+   * Holds the session against the retention purge for the rest of the caller's transaction: a
+   * purge that comes first has closed check-out; one that comes later waits, then deletes this too.
+   */
+  async function stillKept(tx: Db, sessionId: string): Promise<void> {
+    const [session] = await tx
+      .select({ purgedAt: sessions.purgedAt })
+      .from(sessions)
+      .where(eq(sessions.id, sessionId))
+      .for('share');
+    if (!session || session.purgedAt) throw new AppError('conflict', 'Check-out for this session has closed.');
+  }
+
   return {
     async submit(actor: Actor, sessionId: string, input: CheckOutRequest): Promise<void> {
       const { session, membership } = await sessionFor(actor, sessionId, 'checkout.submit');
@@ -45,14 +58,18 @@ export function createCheckOutService(store: Store, deps: { access: GroupGate; s
           and(eq(roomMembers.sessionId, sessionId), eq(roomMembers.memberId, membership!.id), isNotNull(roomMembers.admittedAt)),
         );
       if (!attended) throw new AppError('forbidden', 'Check-out is for the people who were in this session’s room.');
-      try {
-        await db.insert(checkOutSubmissions).values({ sessionId, memberId: membership!.id });
-      } catch (error) {
-        if (pgErrorCode(error) === '23505') throw new AppError('conflict', 'You have already checked out of this session. Thank you.');
-        throw error;
-      }
+      await store.transaction(async (tx) => {
+        await stillKept(tx, sessionId);
+        try {
+          await tx.insert(checkOutSubmissions).values({ sessionId, memberId: membership!.id });
+        } catch (error) {
+          if (pgErrorCode(error) === '23505') throw new AppError('conflict', 'You have already checked out of this session. Thank you.');
+          throw error;
+        }
+      });
       const word = (input.word ?? '').toLowerCase();
       await store.transaction(async (tx) => {
+        await stillKept(tx, sessionId);
         await tx
           .insert(checkOutColours)
           .values({ sessionId, colour: input.colour, count: 1 })

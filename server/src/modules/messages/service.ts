@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import type { CommandPayload, CrisisMatcher, Member, Message, RoomEvent, RoomNotice, WarningInput } from '@hearth/shared';
 import { WarningInputSchema } from '@hearth/shared';
-import { and, asc, desc, eq, isNull } from 'drizzle-orm';
+import { and, asc, desc, eq, isNull, ne } from 'drizzle-orm';
 import { sealedAt, type Sealer } from '../../crypto/keyring.ts';
 import type { Db, Store } from '../../db/database.ts';
 import { alerts, groups, memberships, messageReactions, messages, roomMembers, sessions } from '../../db/schema.ts';
@@ -452,6 +452,28 @@ export function createMessagesService(store: Store, deps: { crisis: CrisisMatche
         .where(and(eq(sessions.groupId, groupId), eq(sessions.status, 'open'), eq(messages.authorId, memberId)))
         .orderBy(asc(messages.sessionId), asc(messages.seq));
       const events: RoomEvent[] = [];
+      // Their reactions to others' messages go now, each message re-shown without them.
+      const reactedTo = await tx
+        .selectDistinct({ id: messages.id, sessionId: messages.sessionId })
+        .from(messageReactions)
+        .innerJoin(messages, eq(messages.id, messageReactions.messageId))
+        .innerJoin(sessions, eq(sessions.id, messages.sessionId))
+        .where(
+          and(
+            eq(messageReactions.memberId, memberId),
+            ne(messages.authorId, memberId),
+            eq(sessions.groupId, groupId),
+            eq(sessions.status, 'open'),
+          ),
+        )
+        .orderBy(asc(messages.sessionId), asc(messages.id));
+      await tx.delete(messageReactions).where(eq(messageReactions.memberId, memberId));
+      const reactionRows = [];
+      for (const message of reactedTo) {
+        if ((await lockRoom(tx, message.sessionId)).status !== 'open') continue;
+        reactionRows.push(await appendEvent(tx, message.sessionId, { type: 'message', change: 'reacted', messageId: message.id }));
+      }
+      events.push(...(await renderEvents(tx, reactionRows, deps.sealer)));
       for (const message of theirs) {
         // A room that closed meanwhile needs no news: nobody is in it.
         if ((await lockRoom(tx, message.sessionId)).status !== 'open') continue;

@@ -1,5 +1,5 @@
 import type { RoomEvent } from '@hearth/shared';
-import { and, eq, inArray, ne } from 'drizzle-orm';
+import { asc, eq, inArray } from 'drizzle-orm';
 import type { Store } from '../../db/database.ts';
 import { accounts, auditLog, memberships, messages } from '../../db/schema.ts';
 import { AppError } from '../../errors.ts';
@@ -28,13 +28,15 @@ export function createErasure(
       await deps.accounts.confirmPassword(actor, password, address);
       const events = await store.transaction(async (tx) => {
         if (actor.isOrganiser) {
-          // Organisers' rows locked together, so two cannot both leave the deployment with none.
-          const others = await tx
+          // Every organiser's row, this one's too, locked in one order: two organisers erasing
+          // at once take turns, and the second sees the first gone.
+          const organisers = await tx
             .select({ id: accounts.id })
             .from(accounts)
-            .where(and(eq(accounts.isOrganiser, true), ne(accounts.id, actor.accountId)))
+            .where(eq(accounts.isOrganiser, true))
+            .orderBy(asc(accounts.id))
             .for('update');
-          if (others.length === 0) {
+          if (organisers.every((row) => row.id === actor.accountId)) {
             throw new AppError(
               'conflict',
               'You are the only organiser. Another organiser is needed before this account can be erased.',

@@ -18,7 +18,7 @@ import {
 
 export type Retention = ReturnType<typeof createRetention>;
 
-/** Rooms purged per sweep; a backlog after downtime drains over a few sweeps. */
+/** Rooms purged per sweep at most; a backlog after downtime drains over the next sweeps. */
 const SWEEP_BATCH = 50;
 
 /**
@@ -56,26 +56,35 @@ export function createRetention(store: Store) {
   return {
     purge,
 
-    /** Purges every room whose content is due to go at `now`; returns how many this node purged. */
-    async sweep(now = new Date()): Promise<{ purged: number }> {
+    /**
+     * Purges the rooms whose content is due to go at `now`, oldest first, up to a batch; returns
+     * how many this node purged and how many failed. A room that fails is tried again on the
+     * next sweep, and does not hold back the others in this one.
+     */
+    async sweep(now = new Date()): Promise<{ purged: number; failed: number }> {
+      const due = await db
+        .select({ id: sessions.id })
+        .from(sessions)
+        .innerJoin(groups, eq(groups.id, sessions.groupId))
+        .where(
+          and(
+            eq(sessions.status, 'closed'),
+            isNull(sessions.purgedAt),
+            lte(sql`${sessions.closedAt} + make_interval(hours => ${groups.retentionHours})`, now),
+          ),
+        )
+        .orderBy(asc(sessions.closedAt))
+        .limit(SWEEP_BATCH);
       let purged = 0;
-      for (;;) {
-        const due = await db
-          .select({ id: sessions.id })
-          .from(sessions)
-          .innerJoin(groups, eq(groups.id, sessions.groupId))
-          .where(
-            and(
-              eq(sessions.status, 'closed'),
-              isNull(sessions.purgedAt),
-              lte(sql`${sessions.closedAt} + make_interval(hours => ${groups.retentionHours})`, now),
-            ),
-          )
-          .orderBy(asc(sessions.closedAt))
-          .limit(SWEEP_BATCH);
-        for (const { id } of due) if (await purge(id, now)) purged++;
-        if (due.length < SWEEP_BATCH) return { purged };
+      let failed = 0;
+      for (const { id } of due) {
+        try {
+          if (await purge(id, now)) purged++;
+        } catch {
+          failed++;
+        }
       }
+      return { purged, failed };
     },
   };
 }
