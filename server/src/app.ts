@@ -26,7 +26,7 @@ import { inviteRoutes } from './modules/invites/routes.ts';
 import { createInvitesService } from './modules/invites/service.ts';
 import { memberRoutes } from './modules/members/routes.ts';
 import { createMembersService } from './modules/members/service.ts';
-import { memoryCounters, redisCounters } from './lib/counters.ts';
+import { hideKeys, memoryCounters, redisCounters } from './lib/counters.ts';
 import { createRateCounter, rateLimits, type RateLimits } from './lib/rateLimits.ts';
 import { restRateLimits } from './http/rate-limits.ts';
 import { registerApiDocs } from './http/api-docs.ts';
@@ -174,14 +174,15 @@ export async function buildApp(config: Config, deps: AppDeps = {}) {
       ? await openRedis({ url: config.redisUrl, keyPrefix: config.redisKeyPrefix }, app.log)
       : null;
 
-    const counters = redis ? redisCounters(redis) : memoryCounters();
+    const hide = (key: string) => sealer.blindIndex(key, 'counters');
+    const counters = hideKeys(redis ? redisCounters(redis) : memoryCounters(), hide);
     const accounts = createAccountsService(database, {
       sessionTtlHours: config.sessionTtlHours,
       passwordHashing: deps.passwordHashing ?? defaultPasswordHashing,
       throttle: createLoginThrottle(counters, deps.loginLimits),
     });
     const limits = deps.rateLimits ?? rateLimits;
-    const rateCounter = createRateCounter(counters);
+    const rateCounter = createRateCounter(counters, hideKeys(memoryCounters(), hide));
     const realtime = createRealtime(app, {
       accounts,
       redis,

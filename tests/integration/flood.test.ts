@@ -1,3 +1,5 @@
+import { createHash } from 'node:crypto';
+import { createClient } from 'redis';
 import { describe, expect, it } from 'vitest';
 import { rateLimits } from '../../server/src/lib/rateLimits.ts';
 import { newClientId } from '../support/factories.ts';
@@ -133,5 +135,21 @@ describe.each(modes)('a flooding client, $name mode', (mode) => {
     expect(Number(limited[0]!.headers.get('retry-after'))).toBeGreaterThan(0);
     // The same address, another account: not held back.
     expect((await calm.client.get('/api/me')).status).toBe(200);
+
+    if (mode.name === 'services') {
+      // What Redis holds names no address, account or username, not even as a plain hash.
+      const redis = createClient({ url: world.place.redisUrl });
+      await redis.connect();
+      try {
+        const keys = await redis.keys(`${world.place.redisKeyPrefix}:count:*`);
+        expect(keys.length).toBeGreaterThan(0);
+        const me = (await calm.client.get('/api/me')).json as { id: string; username: string };
+        expect(me.username).toBeTruthy();
+        const plain = ['127.0.0.1', me.id, me.username, createHash('sha256').update('127.0.0.1').digest('hex')];
+        for (const value of plain) expect(keys.join('\n')).not.toContain(value);
+      } finally {
+        await redis.quit();
+      }
+    }
   });
 });

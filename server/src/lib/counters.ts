@@ -2,8 +2,8 @@ import type { RedisConnection } from '../redis.ts';
 
 /**
  * Fixed-window counters for rate limits: in this process on the embedded default, in Redis
- * (shared by every node) when it is configured. Keys are hashed by the callers, so no username
- * or address is stored in the clear.
+ * (shared by every node) when it is configured. Stored under keyed hashes (see `hideKeys`), so
+ * no username or address is kept in the clear, nor one that could be found by trying them all.
  */
 export type Counters = {
   /** Adds one to `key` and returns its count within the current window and when that ends. */
@@ -15,6 +15,20 @@ export type Counters = {
   /** False while the shared store is known to be away (counts would only queue up). */
   available?: () => boolean;
 };
+
+/**
+ * The same counters under keyed hashes of their keys: a plain hash of an IPv4 address or a
+ * username can be reversed by trying every one; a keyed one cannot without the key.
+ */
+export function hideKeys(counters: Counters, hide: (key: string) => string): Counters {
+  return {
+    increment: (key, windowSeconds) => counters.increment(hide(key), windowSeconds),
+    peek: (key) => counters.peek(hide(key)),
+    reset: (key) => counters.reset(hide(key)),
+    decrement: (key) => counters.decrement(hide(key)),
+    ...(counters.available ? { available: counters.available } : {}),
+  };
+}
 
 export function memoryCounters(now: () => number = Date.now): Counters {
   const windows = new Map<string, { count: number; resetAt: number }>();

@@ -1,4 +1,3 @@
-import { hashToken } from '../crypto/tokens.ts';
 import { AppError } from '../errors.ts';
 import { memoryCounters, type Counters } from './counters.ts';
 import { withTimeout } from './timeout.ts';
@@ -58,7 +57,7 @@ const SHARED_COUNT_WAIT_MS = 250;
 /**
  * Fixed-window counts shared by every node through `counters` (Redis when configured). While
  * the shared store does not answer (a Redis outage), each node counts on its own: limits stay,
- * only per node, and rooms keep working. An address is stored only as a hash.
+ * only per node, and rooms keep working.
  */
 export function createRateCounter(counters: Counters, local: Counters = memoryCounters()) {
   async function increment(key: string, windowSeconds: number) {
@@ -87,7 +86,7 @@ export function createRateCounter(counters: Counters, local: Counters = memoryCo
 }
 export type RateCounter = ReturnType<typeof createRateCounter>;
 
-export const addressKey = (address: string) => `address:${hashToken(address)}`;
+export const addressKey = (address: string) => `address:${address}`;
 export const accountKey = (accountId: string) => `account:${accountId}`;
 
 /**

@@ -1,4 +1,3 @@
-import { hashToken } from '../../crypto/tokens.ts';
 import { tooMany } from '../../lib/rateLimits.ts';
 import type { Counters } from '../../lib/counters.ts';
 
@@ -16,11 +15,12 @@ export type LoginThrottle = ReturnType<typeof createLoginThrottle>;
  * Slows down password guessing: against one account from anywhere, and from one address
  * against any account. An attempt is counted before the password is checked, so parallel
  * requests cannot slip past the limit; a success gives its attempts back. Counted by name
- * whether or not the account exists, so the limit itself reveals nothing. Keys are hashed.
+ * whether or not the account exists, so the limit itself reveals nothing. The counters keep
+ * their keys only as keyed hashes.
  */
 export function createLoginThrottle(counters: Counters, limits = loginLimits) {
-  const accountKey = (name: string) => `login:account:${hashToken(name.toLowerCase())}`;
-  const addressKey = (address: string) => `login:address:${hashToken(address)}`;
+  const accountKey = (name: string) => `login:account:${name.toLowerCase()}`;
+  const addressKey = (address: string) => `login:address:${address}`;
 
   return {
     /** Counts an attempt against `name` (a username, or an account id) and `address`. */
