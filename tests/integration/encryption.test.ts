@@ -1,10 +1,11 @@
+import { randomUUID } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { eq, sql } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createSealer, formatKeyRing, newKey, parseKeyRing } from '../../server/src/crypto/keyring.ts';
+import { createSealer, formatKeyRing, newKey, parseKeyRing, sealedAt } from '../../server/src/crypto/keyring.ts';
 import { resealAll } from '../../server/src/crypto/rotation.ts';
-import { messages } from '../../server/src/db/schema.ts';
+import { checkOutWords, messages } from '../../server/src/db/schema.ts';
 import { createGroup, createOrganiser, inviteParticipant, newClientId, startSession } from '../support/factories.ts';
 import { startNode, type Node } from '../support/hearth.ts';
 import type { HttpClient } from '../support/http.ts';
@@ -106,8 +107,22 @@ describe.each(modes)('content at rest, $name mode', (mode) => {
       place.encryptionKeys ?? readFileSync(path.join(place.dataDir, 'encryption-keys'), 'utf8').trim();
     const [id, key] = newKey('k2');
     const rotated = `${id}:${key.toString('base64')},${formatKeyRing(parseKeyRing(current))}`;
-    const counts = await resealAll(node.database.db, createSealer(parseKeyRing(rotated)));
+    // A check-out word counted under the old key, and the same word counted after the new key
+    // came in: after the rotation they are one row, found under the new key.
+    const newSealer = createSealer(parseKeyRing(rotated));
+    const context = `check_out_words.${sessionId}`;
+    const [before, after] = [randomUUID(), randomUUID()];
+    await node.database.db.insert(checkOutWords).values([
+      { id: before, sessionId, wordKey: node.sealer.blindIndex('lighter', context), word: node.sealer.seal('lighter', sealedAt('check_out_words', 'word', before)), count: 2 },
+      { id: after, sessionId, wordKey: newSealer.blindIndex('lighter', context), word: newSealer.seal('lighter', sealedAt('check_out_words', 'word', after)), count: 1 },
+    ]);
+    const counts = await resealAll(node.database.db, newSealer);
     expect(counts['messages.body']).toBeGreaterThan(0);
+    expect(counts['check_out_words.word_key']).toBe(1);
+    const words = await node.database.db.select().from(checkOutWords).where(eq(checkOutWords.sessionId, sessionId));
+    expect(words.map((row) => [newSealer.open(row.word, sealedAt('check_out_words', 'word', row.id)), row.count, row.wordKey])).toEqual([
+      ['lighter', 3, newSealer.blindIndex('lighter', context)],
+    ]);
     expect(await rawContent(node)).not.toMatch(/v1\.k1\./);
     const repeat = await resealAll(node.database.db, createSealer(parseKeyRing(rotated)));
     expect(Object.keys(repeat)).toEqual(Object.keys(counts));

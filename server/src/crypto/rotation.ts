@@ -90,5 +90,45 @@ export async function resealAll(db: Db, sealer: Sealer): Promise<Record<string, 
     counts[`${tableName}.${columnName}`] = resealed;
     if (unreadable > 0) counts[`${tableName}.${columnName} unreadable`] = unreadable;
   }
+  counts['check_out_words.word_key'] = await rekeyCheckOutWords(db, sealer);
   return counts;
+}
+
+/**
+ * Check-out words meet on a keyed hash that follows the primary key: after a rotation, each
+ * row is found again under the new key (merged into a row the same word already has under
+ * it), so an old key no longer tells anything about them. Words live only until retention,
+ * so there are few.
+ */
+async function rekeyCheckOutWords(db: Db, sealer: Sealer): Promise<number> {
+  const rows = await db.select({ id: checkOutWords.id }).from(checkOutWords).orderBy(checkOutWords.id);
+  let rekeyed = 0;
+  for (const { id } of rows) {
+    const changed = await db.transaction(async (tx) => {
+      const [row] = await tx.select().from(checkOutWords).where(eq(checkOutWords.id, id)).for('update');
+      if (!row) return false;
+      let word: string;
+      try {
+        word = sealer.open(row.word, sealedAt('check_out_words', 'word', row.id));
+      } catch {
+        return false;
+      }
+      const wordKey = sealer.blindIndex(word, `check_out_words.${row.sessionId}`);
+      if (wordKey === row.wordKey) return false;
+      const [same] = await tx
+        .select({ id: checkOutWords.id })
+        .from(checkOutWords)
+        .where(and(eq(checkOutWords.sessionId, row.sessionId), eq(checkOutWords.wordKey, wordKey)))
+        .for('update');
+      if (same) {
+        await tx.update(checkOutWords).set({ count: sql`${checkOutWords.count} + ${row.count}` }).where(eq(checkOutWords.id, same.id));
+        await tx.delete(checkOutWords).where(eq(checkOutWords.id, row.id));
+      } else {
+        await tx.update(checkOutWords).set({ wordKey }).where(eq(checkOutWords.id, row.id));
+      }
+      return true;
+    });
+    if (changed) rekeyed++;
+  }
+  return rekeyed;
 }
