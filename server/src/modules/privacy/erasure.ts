@@ -1,7 +1,7 @@
 import type { RoomEvent } from '@hearth/shared';
-import { asc, eq, inArray } from 'drizzle-orm';
+import { and, asc, eq, inArray, isNull } from 'drizzle-orm';
 import type { Store } from '../../db/database.ts';
-import { accounts, auditLog, memberships, messages } from '../../db/schema.ts';
+import { accounts, auditLog, memberships, messages, sessions } from '../../db/schema.ts';
 import { AppError } from '../../errors.ts';
 import type { Actor, AccountsService } from '../accounts/service.ts';
 import type { MembersService } from '../members/service.ts';
@@ -44,9 +44,25 @@ export function createErasure(
           }
         }
         const held = await tx
-          .select({ id: memberships.id })
+          .select({ id: memberships.id, groupId: memberships.groupId })
           .from(memberships)
           .where(eq(memberships.accountId, actor.accountId));
+        // Closed rooms still holding content are the retention job's too: taken first, in one
+        // order, so a purge of one of them waits for this rather than deadlocking with it.
+        if (held.length > 0) {
+          await tx
+            .select({ id: sessions.id })
+            .from(sessions)
+            .where(
+              and(
+                inArray(sessions.groupId, held.map((row) => row.groupId)),
+                eq(sessions.status, 'closed'),
+                isNull(sessions.purgedAt),
+              ),
+            )
+            .orderBy(asc(sessions.id))
+            .for('update');
+        }
         const heldIds = held.map((row) => row.id);
         // Entries about them name them: as a member, or as the author of a message acted on.
         const written =
