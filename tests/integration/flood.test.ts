@@ -2,6 +2,7 @@ import { createHash } from 'node:crypto';
 import { createClient } from 'redis';
 import { describe, expect, it } from 'vitest';
 import { rateLimits } from '../../server/src/lib/rateLimits.ts';
+import { percentile, printFigures } from '../support/figures.ts';
 import { newClientId } from '../support/factories.ts';
 import { modes } from '../support/modes.ts';
 import { command, raw, unwrap, type TestSocket } from '../support/socket.ts';
@@ -9,10 +10,6 @@ import { roomWorld } from '../support/world.ts';
 
 const limits = rateLimits.socket;
 
-function percentile(values: number[], p: number): number {
-  const sorted = [...values].sort((a, b) => a - b);
-  return sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))] ?? NaN;
-}
 
 const figures = (values: number[]) =>
   `p50 ${percentile(values, 50).toFixed(1)} ms, p95 ${percentile(values, 95).toFixed(1)} ms, max ${Math.max(...values).toFixed(1)} ms`;
@@ -102,9 +99,7 @@ describe.each(modes)('a flooding client, $name mode', (mode) => {
     expect(during.latencies).toHaveLength(10);
     expect(alongside.latencies).toHaveLength(10);
     during.latencies.push(...alongside.latencies);
-    // Figures for people to read, not to assert: printed on every run.
-    // eslint-disable-next-line no-console
-    console.log(
+    printFigures(
       `flood (${mode.name}): ${attempts} sends + ${attempts} reads from one account; ` +
         `${accepted} sends and ${readsServed} reads served. ` +
         `Others' delivery, calm: ${figures(calm.latencies)}; during the flood: ${figures(during.latencies)}`,

@@ -9,6 +9,7 @@ import type { HttpClient } from '../support/http.ts';
 import { modes } from '../support/modes.ts';
 import { collectEvents, command, connect, enter, postedMessages, unwrap, type TestSocket } from '../support/socket.ts';
 import { roomWorld } from '../support/world.ts';
+import { printFigures } from '../support/figures.ts';
 
 /**
  * Removal, ban, the end of a place in the group, logout and a password change must take effect
@@ -27,10 +28,7 @@ const GIVE_UP_MS = 3000;
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
 /** The measured figures, one line per case, so that a run shows them. */
-function print(line: string): void {
-  // eslint-disable-next-line no-console
-  console.log(line);
-}
+const print = printFigures;
 
 /** One of the person's sockets, with everything it heard and when it was cut off. */
 type Watched = {
