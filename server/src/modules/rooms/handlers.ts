@@ -1,10 +1,9 @@
-import { AppError } from '../../errors.ts';
 import { isFacilitatorRole } from '../../policy.ts';
 import { notifyStaff, publishEvents } from '../../realtime/publish.ts';
 import type { EventRouter } from '../../realtime/router.ts';
 import { channels, type HearthServer, type HearthSocket } from '../../realtime/types.ts';
 import { audienceOf, type Seats } from './seat.ts';
-import type { PresenceOutcome, RoomsService } from './service.ts';
+import { removedFromSession, type PresenceOutcome, type RoomsService } from './service.ts';
 
 /** A typing signal is passed on at most this often per socket. */
 const TYPING_INTERVAL_MS = 2000;
@@ -51,7 +50,9 @@ export function registerRoomHandlers(router: EventRouter, io: HearthServer, room
     if (!(await rooms.seatMember(seat.member.memberId, sessionId))) {
       await leaveChannels(socket, sessionId);
       router.track(rooms.disconnect(socket.id, sessionId).then(announce));
-      throw new AppError('forbidden', 'You are no longer in this room.');
+      // The answer a join made a moment later would get: its place ended, or this session's.
+      await rooms.enter(socket.data.actor, sessionId);
+      throw removedFromSession();
     }
     // An event stored after the page was read but broadcast before this socket joined the
     // channel would be missed; reading once more after joining closes that window.

@@ -20,7 +20,7 @@ import { recordAudit } from '../audit/service.ts';
 import { bumpStaff, checkInAnswerOf, controlsOf, sideThreadOf } from '../facilitation/state.ts';
 import { appendEvent, eventsAfter, lockRoom, renderEvents, roomClosed, type Audience } from './events.ts';
 
-const removedFromSession = () =>
+export const removedFromSession = () =>
   new AppError(
     'forbidden',
     'A facilitator has asked you to leave this session’s room. You are welcome at the group’s next session.',
