@@ -109,15 +109,15 @@ export function createRealtime(
   });
 
   app.addHook('preClose', async () => {
-    // Refuse new connections, then close this node's transports: clients see a dropped
-    // connection and reconnect, through the load balancer, to a node that is up. Sends already
-    // under way still commit before the database closes; their senders resend with the same
-    // client id and get the stored message back.
+    // Refuse new connections and let the commands under way commit and be answered, then close
+    // this node's transports: clients see a dropped connection and reconnect, through the load
+    // balancer, to a node that is up. A send cut off by the deadline is resent by its sender
+    // with the same client id, which gets the stored message back if it did commit.
     draining = true;
-    io.engine.close();
     await withTimeout(router.drain(), DRAIN_DEADLINE_MS, 'draining socket commands').catch((error: Error) =>
       app.log.warn({ err: { type: error.name } }, 'some socket commands were still running at shutdown'),
     );
+    io.engine.close();
   });
 
   return { io, router };
