@@ -56,6 +56,7 @@ import { createRetention } from './modules/privacy/retention.ts';
 import { privacyRoutes } from './modules/privacy/routes.ts';
 import { createSessionsService } from './modules/sessions/service.ts';
 import { healthRoutes } from './ops/health.ts';
+import { metricsRoutes } from './ops/metrics.ts';
 import { createRealtime } from './realtime/realtime.ts';
 import { channels, type HearthServer } from './realtime/types.ts';
 import { openRedis, type RedisConnection } from './redis.ts';
@@ -252,6 +253,15 @@ export async function buildApp(config: Config, deps: AppDeps = {}) {
       checks: {
         database: database.ping,
         ...(redis ? { redis: redis.ping } : {}),
+      },
+    });
+    const realtimeIo = realtime.io;
+    await app.register(metricsRoutes, {
+      token: config.metricsToken,
+      sources: {
+        sockets: () => realtimeIo.engine.clientsCount,
+        commandsInFlight: realtime.router.pending,
+        poolClients: database.poolClients,
       },
     });
     const presence = registerRoomHandlers(realtime.router, realtime.io, rooms, seats);

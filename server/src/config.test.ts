@@ -31,6 +31,7 @@ describe('loadConfig', () => {
     [{ PORT: '0x50' }, /PORT must be a port number/],
     [{ TRUST_PROXY: 'yes' }, /TRUST_PROXY must be true or false/],
     [{ PUBLIC_URL: 'ftp://x' }, /PUBLIC_URL must be a URL/],
+    [{ METRICS_TOKEN: 'short' }, /^(?!.*short\b.*short).*METRICS_TOKEN must be at least 24 characters/],
   ])('refuses %j', (env, message) => {
     expect(() => loadConfig(env)).toThrow(ConfigError);
     expect(() => loadConfig(env)).toThrow(message);

@@ -87,6 +87,10 @@ const EnvSchema = z.object({
   ROOM_CLOCK_MS: wholeNumber('milliseconds', 100, 60_000, 2000),
   CRISIS_PHRASES_FILE: z.preprocess(emptyAsUnset, z.string().min(1).optional()),
   ENCRYPTION_KEYS: z.preprocess(emptyAsUnset, z.string().min(1).optional()),
+  METRICS_TOKEN: z.preprocess(
+    emptyAsUnset,
+    z.string().min(24, 'must be at least 24 characters (a random secret)').optional(),
+  ),
 });
 
 export type Config = {
@@ -115,6 +119,8 @@ export type Config = {
    * default keeps a generated key in the data folder.
    */
   encryptionKeys: string | undefined;
+  /** Without it `/metrics` is not served; with it, only to `Authorization: Bearer <token>`. */
+  metricsToken: string | undefined;
 };
 
 export class ConfigError extends Error {
@@ -153,5 +159,6 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     roomClockMs: e.ROOM_CLOCK_MS,
     crisisPhrasesFile: e.CRISIS_PHRASES_FILE ? path.resolve(e.CRISIS_PHRASES_FILE) : undefined,
     encryptionKeys: e.ENCRYPTION_KEYS,
+    metricsToken: e.METRICS_TOKEN,
   };
 }

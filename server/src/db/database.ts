@@ -21,6 +21,8 @@ export type Database = {
   transaction<T>(work: (tx: Db) => Promise<T>): Promise<T>;
   /** Throws when the database does not answer within two seconds. */
   ping(): Promise<void>;
+  /** The PostgreSQL pool's clients (none on the embedded database), for `/metrics`. */
+  poolClients(): { total: number; idle: number; waiting: number } | null;
   close(): Promise<void>;
 };
 
@@ -92,6 +94,7 @@ async function openPostgres(url: string, log: FastifyBaseLogger): Promise<Opened
     async ping() {
       await withTimeout(db.execute(sql`select 1`), 2000, 'database ping');
     },
+    poolClients: () => ({ total: pool.totalCount, idle: pool.idleCount, waiting: pool.waitingCount }),
     async migrate() {
       const client = await pool.connect();
       try {
@@ -132,6 +135,7 @@ async function openPglite(dataDir: string): Promise<Opened> {
     async ping() {
       await withTimeout(db.execute(sql`select 1`), 2000, 'database ping');
     },
+    poolClients: () => null,
     async migrate() {
       await migrate(db, { migrationsFolder });
     },

@@ -132,6 +132,9 @@ export function createEventRouter(log: FastifyBaseLogger, limits: CommandLimits)
       void settled.finally(() => inFlight.delete(settled));
     },
 
+    /** Commands (and background work) received and not yet finished. */
+    pending: () => inFlight.size,
+
     /** Resolves once every command under way has been answered (used when shutting down). */
     async drain(): Promise<void> {
       while (inFlight.size > 0) await Promise.allSettled([...inFlight]);
