@@ -10,8 +10,8 @@ import { can, isFacilitatorRole, type Action } from '../../policy.ts';
 import { recordAudit, type AuditEntryInput } from '../audit/service.ts';
 import { notices } from '../facilitation/notices.ts';
 import { bumpStaff } from '../facilitation/state.ts';
-import { isAttended } from '../rooms/attendance.ts';
-import { appendEvent, lockRoom, renderEvents, roomClosed, type NewRoomEvent } from '../rooms/events.ts';
+import { attendedColumn, isAttended } from '../rooms/attendance.ts';
+import { appendEvent, lockRoom, renderEvents, roomClosed, type LockedRoom, type NewRoomEvent } from '../rooms/events.ts';
 import { loadMessages, removedMessage } from './views.ts';
 
 type MessageRow = typeof messages.$inferSelect;
@@ -60,21 +60,18 @@ export function createMessagesService(store: Store, deps: { crisis: CrisisMatche
    * Whether this person may write now: a participant needs a facilitator present and no mute;
    * nobody writes during a grounding pause; slow mode spaces a participant's messages.
    */
-  async function requireMayWrite(tx: Db, sessionId: string, author: Member, opts: { spacing: boolean }) {
+  async function requireMayWrite(tx: Db, room: LockedRoom, sessionId: string, author: Member, opts: { spacing: boolean }) {
     const now = new Date();
-    const [session] = await tx
-      .select({ pausedUntil: sessions.pausedUntil, slow: sessions.slowModeSeconds })
-      .from(sessions)
-      .where(eq(sessions.id, sessionId));
-    if (session?.pausedUntil && session.pausedUntil > now) {
+    if (room.pausedUntil && room.pausedUntil > now) {
       throw new AppError('paused', 'The room is paused for a moment of grounding. You can write again when it ends.');
     }
     if (isFacilitatorRole(author.role)) return;
-    if (!(await isAttended(tx, sessionId))) throw waitingForFacilitator();
+    // Whether a facilitator is present and whether this person is muted, in one round trip.
     const [seat] = await tx
-      .select({ mutedUntil: roomMembers.mutedUntil })
+      .select({ mutedUntil: roomMembers.mutedUntil, attended: attendedColumn(sessionId) })
       .from(roomMembers)
       .where(and(eq(roomMembers.sessionId, sessionId), eq(roomMembers.memberId, author.memberId)));
+    if (!(seat ? seat.attended : await isAttended(tx, sessionId))) throw waitingForFacilitator();
     if (seat?.mutedUntil && seat.mutedUntil > now) {
       const minutes = Math.max(1, Math.ceil((seat.mutedUntil.getTime() - now.getTime()) / 60_000));
       throw new AppError(
@@ -82,14 +79,14 @@ export function createMessagesService(store: Store, deps: { crisis: CrisisMatche
         `A facilitator has paused your messages for now. You can write again in about ${minutes} minute${minutes === 1 ? '' : 's'}.`,
       );
     }
-    if (opts.spacing && session && session.slow > 0) {
+    if (opts.spacing && room.slowModeSeconds > 0) {
       const [last] = await tx
         .select({ createdAt: messages.createdAt })
         .from(messages)
         .where(and(eq(messages.sessionId, sessionId), eq(messages.authorId, author.memberId)))
         .orderBy(desc(messages.createdAt))
         .limit(1);
-      const wait = last ? session.slow * 1000 - (now.getTime() - last.createdAt.getTime()) : 0;
+      const wait = last ? room.slowModeSeconds * 1000 - (now.getTime() - last.createdAt.getTime()) : 0;
       if (wait > 0) {
         const seconds = Math.ceil(wait / 1000);
         throw new AppError(
@@ -150,8 +147,10 @@ export function createMessagesService(store: Store, deps: { crisis: CrisisMatche
     return bumpStaff(tx, sessionId);
   }
 
-  type Work = (tx: Db) => Promise<{
+  type Work = (tx: Db, room: LockedRoom) => Promise<{
     events: NewRoomEvent[];
+    /** Messages the work knows as they now stand, so they are not read back after commit. */
+    known?: Message[];
     staff?: number | null;
     notices?: MessageOutcome['notices'];
     audit?: Omit<AuditEntryInput, 'groupId' | 'sessionId'>;
@@ -162,17 +161,17 @@ export function createMessagesService(store: Store, deps: { crisis: CrisisMatche
     const done = await store.transaction(async (tx) => {
       const room = await lockRoom(tx, sessionId);
       if (room.status !== 'open') throw roomClosed();
-      const result = await work(tx);
+      const result = await work(tx, room);
       const rows = [];
       for (const event of result.events) rows.push(await appendEvent(tx, sessionId, event));
       if (auditor && result.audit) {
         const [session] = await tx.select({ groupId: sessions.groupId }).from(sessions).where(eq(sessions.id, sessionId));
         await recordAudit(tx, auditor, { ...result.audit, groupId: session!.groupId, sessionId });
       }
-      return { rows, staff: result.staff ?? null, notices: result.notices ?? [] };
+      return { rows, staff: result.staff ?? null, notices: result.notices ?? [], known: result.known ?? [] };
     });
     return {
-      events: await renderEvents(db, done.rows, deps.sealer),
+      events: await renderEvents(db, done.rows, deps.sealer, new Map(done.known.map((message) => [message.id, message]))),
       seq: done.rows.at(-1)?.seq ?? 0,
       staff: done.staff,
       notices: done.notices,
@@ -207,11 +206,10 @@ export function createMessagesService(store: Store, deps: { crisis: CrisisMatche
     try {
       const outcome = await change(
         input.sessionId,
-        async (tx) => {
-          if (kind === 'message') await requireMayWrite(tx, input.sessionId, author, { spacing: true });
+        async (tx, room) => {
+          if (kind === 'message') await requireMayWrite(tx, room, input.sessionId, author, { spacing: true });
           const warning = input.warning ? await checkWarning(tx, input.sessionId, input.warning) : null;
           if (input.replyToId) await messageIn(tx, input.sessionId, input.replyToId);
-          const [room] = await tx.select({ lastSeq: sessions.lastSeq }).from(sessions).where(eq(sessions.id, input.sessionId));
           // The id is chosen here, so that the sealed text can be bound to its row.
           const id = randomUUID();
           const [inserted] = await tx
@@ -222,7 +220,7 @@ export function createMessagesService(store: Store, deps: { crisis: CrisisMatche
               authorId: author.memberId,
               clientId: input.clientId,
               // The event appended next takes this number: the room lock is held.
-              seq: room!.lastSeq + 1,
+              seq: room.lastSeq + 1,
               body: deps.sealer.seal(input.text, sealedAt('messages', 'body', id)),
               kind,
               replyToId: input.replyToId ?? null,
@@ -235,8 +233,27 @@ export function createMessagesService(store: Store, deps: { crisis: CrisisMatche
           stored = inserted;
           const staff = await watchForCrisis(tx, input.sessionId, author, inserted.id, input.text);
           const account = staff ? await authorAccount(tx, author.memberId) : null;
+          // As it stands: just stored, so nobody has reacted to, edited or hidden it yet.
+          const message: Message = {
+            id: inserted.id,
+            sessionId: input.sessionId,
+            seq: room.lastSeq + 1,
+            clientId: input.clientId,
+            author,
+            kind,
+            text: input.text,
+            hidden: false,
+            createdAt: inserted.createdAt.toISOString(),
+            editedAt: null,
+            deleted: false,
+            removed: false,
+            replyToId: input.replyToId ?? null,
+            warning: warning ? { categories: warning.categories, note: warning.note, byFacilitator: false } : null,
+            reactions: {},
+          };
           return {
             events: [{ type: 'message', change: 'posted', messageId: inserted.id }],
+            known: [message],
             staff,
             notices: account ? [{ accountId: account.accountId, notice: supportOffered(input.sessionId) }] : [],
             audit: kind === 'announcement' ? { action: 'room.announce' } : undefined,
@@ -292,8 +309,8 @@ export function createMessagesService(store: Store, deps: { crisis: CrisisMatche
     },
 
     edit(author: Member, input: CommandPayload<'message:edit'>) {
-      return change(input.sessionId, async (tx) => {
-        await requireMayWrite(tx, input.sessionId, author, { spacing: false });
+      return change(input.sessionId, async (tx, room) => {
+        await requireMayWrite(tx, room, input.sessionId, author, { spacing: false });
         const row = await ownLiveMessage(tx, input.sessionId, input.messageId, author);
         // A facilitator's warning stays whatever the author sends; absent keeps the author's.
         const rewarn = input.warning !== undefined && !row.warningByFacilitator;
@@ -331,8 +348,8 @@ export function createMessagesService(store: Store, deps: { crisis: CrisisMatche
     },
 
     react(member: Member, input: CommandPayload<'message:react'>) {
-      return change(input.sessionId, async (tx) => {
-        await requireMayWrite(tx, input.sessionId, member, { spacing: false });
+      return change(input.sessionId, async (tx, room) => {
+        await requireMayWrite(tx, room, input.sessionId, member, { spacing: false });
         const row = await messageIn(tx, input.sessionId, input.messageId);
         if (row.deletedAt) throw new AppError('conflict', 'This message was deleted.');
         if (input.on) {

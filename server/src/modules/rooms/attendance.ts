@@ -1,4 +1,4 @@
-import { and, eq, inArray } from 'drizzle-orm';
+import { and, eq, inArray, sql } from 'drizzle-orm';
 import type { Db } from '../../db/database.ts';
 import { memberships, roomMembers } from '../../db/schema.ts';
 
@@ -17,4 +17,10 @@ export async function isAttended(executor: Db, sessionId: string): Promise<boole
     )
     .limit(1);
   return present !== undefined;
+}
+
+/** The same question as a column of another query, so a command asks it in the same round trip. */
+export function attendedColumn(sessionId: string) {
+  // Aliased, since the query this goes in may read room_members too.
+  return sql<boolean>`exists (select 1 from room_members present inner join memberships m on m.id = present.member_id where present.session_id = ${sessionId} and present.state = 'present' and m.role in ('lead_facilitator', 'facilitator'))`;
 }

@@ -14,15 +14,23 @@ export type NewRoomEvent = Pick<EventRow, 'type'> & Partial<Pick<EventRow, 'chan
 export const roomClosed = () =>
   new AppError('room_closed', 'This session’s room is not open at the moment.');
 
+/** A room as its lock found it: what a change under the lock may rely on without asking again. */
+export type LockedRoom = { lastSeq: number; status: string; pausedUntil: Date | null; slowModeSeconds: number };
+
 /**
  * Takes the room's counter row lock and the next sequence number, inside the caller's
  * transaction. The row lock serialises every writer of the room, so numbers are handed out in
  * commit order: a reader asking for "after N" never skips an event that commits late.
  * Call it first in a transaction, so every room writer takes its locks in the same order.
  */
-export async function lockRoom(tx: Db, sessionId: string): Promise<{ lastSeq: number; status: string }> {
+export async function lockRoom(tx: Db, sessionId: string): Promise<LockedRoom> {
   const [room] = await tx
-    .select({ lastSeq: sessions.lastSeq, status: sessions.status })
+    .select({
+      lastSeq: sessions.lastSeq,
+      status: sessions.status,
+      pausedUntil: sessions.pausedUntil,
+      slowModeSeconds: sessions.slowModeSeconds,
+    })
     .from(sessions)
     .where(eq(sessions.id, sessionId))
     .for('update');
@@ -77,10 +85,17 @@ async function messagesFor(db: Db, rows: readonly EventRow[], sealer: Sealer) {
  * Events as clients see them: message events carry the message as it stands now, and a message
  * that no longer exists reads as removed. Presence of a member who is gone reads as left.
  */
-export async function renderEvents(db: Db, rows: readonly EventRow[], sealer: Sealer): Promise<RoomEvent[]> {
+export async function renderEvents(
+  db: Db,
+  rows: readonly EventRow[],
+  sealer: Sealer,
+  /** Messages the caller holds as they stand, such as one it has just stored: not read again. */
+  known: ReadonlyMap<string, Message> = new Map(),
+): Promise<RoomEvent[]> {
   const memberIds = rows.flatMap((row) => (row.type === 'presence' && row.memberId ? [row.memberId] : []));
+  const unknown = rows.filter((row) => !(row.type === 'message' && row.messageId && known.has(row.messageId)));
   const [messagesById, membersById] = await Promise.all([
-    messagesFor(db, rows, sealer),
+    messagesFor(db, unknown, sealer).then((found) => new Map([...known, ...found])),
     memberIds.length === 0
       ? new Map()
       : db
