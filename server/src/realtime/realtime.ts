@@ -114,10 +114,15 @@ export function createRealtime(
     // balancer, to a node that is up. A send cut off by the deadline is resent by its sender
     // with the same client id, which gets the stored message back if it did commit.
     draining = true;
-    await withTimeout(router.drain(), DRAIN_DEADLINE_MS, 'draining socket commands').catch((error: Error) =>
-      app.log.warn({ err: { type: error.name } }, 'some socket commands were still running at shutdown'),
-    );
+    const deadline = Date.now() + DRAIN_DEADLINE_MS;
+    const drained = (what: string) =>
+      withTimeout(router.drain(), Math.max(deadline - Date.now(), 100), what).catch((error: Error) =>
+        app.log.warn({ err: { type: error.name } }, `${what} were still running at shutdown`),
+      );
+    await drained('socket commands');
     io.engine.close();
+    // The disconnects just caused record who left; that too is done before the stores close.
+    await drained('departures');
   });
 
   return { io, router };
