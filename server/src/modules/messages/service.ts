@@ -200,8 +200,6 @@ export function createMessagesService(store: Store, deps: { crisis: CrisisMatche
   }
 
   async function post(author: Member, input: CommandPayload<'message:send'>, kind: 'message' | 'announcement', by?: Moderator) {
-    const earlier = await findSent(input.sessionId, author.memberId, input.clientId);
-    if (earlier) return resend(earlier);
     let stored: { id: string; createdAt: Date } | null = null;
     try {
       const outcome = await change(
@@ -265,7 +263,9 @@ export function createMessagesService(store: Store, deps: { crisis: CrisisMatche
       const { id, createdAt } = stored!;
       return { ack: { id, seq: outcome.seq, createdAt: createdAt.toISOString() }, outcome, resent: null };
     } catch (error) {
-      if (!(error instanceof DuplicateSend)) throw error;
+      // Only now is it worth asking whether this is a resend: a message already stored is
+      // answered as it was, whatever would turn a new one away now (a mute, a pause, the close).
+      if (!(error instanceof DuplicateSend || error instanceof AppError)) throw error;
       const again = await findSent(input.sessionId, author.memberId, input.clientId);
       if (!again) throw error;
       return resend(again);

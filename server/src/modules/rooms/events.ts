@@ -40,18 +40,43 @@ export async function lockRoom(tx: Db, sessionId: string): Promise<LockedRoom> {
 
 /** Stores an event under the next sequence number of an open room; the caller holds the lock. */
 export async function appendEvent(tx: Db, sessionId: string, event: NewRoomEvent): Promise<EventRow> {
-  const [room] = await tx
-    .update(sessions)
-    .set({ lastSeq: sql`${sessions.lastSeq} + 1` })
-    .where(and(eq(sessions.id, sessionId), eq(sessions.status, 'open')))
-    .returning({ lastSeq: sessions.lastSeq });
-  if (!room) throw roomClosed();
-  const [row] = await tx
-    .insert(roomEvents)
-    .values({ sessionId, seq: room.lastSeq, ...event })
-    .returning();
-  return row!;
+  // One round trip: the room's counter moves and the event takes its number together.
+  const result = (await tx.execute(sql`
+    with room as (
+      update ${sessions} set last_seq = last_seq + 1
+      where id = ${sessionId}::uuid and status = 'open'
+      returning last_seq
+    )
+    insert into ${roomEvents} (session_id, seq, type, change, message_id, member_id, state)
+    select ${sessionId}::uuid, room.last_seq, ${event.type}::text, ${event.change ?? null}::text,
+      ${event.messageId ?? null}::uuid, ${event.memberId ?? null}::uuid, ${event.state ?? null}::text
+    from room
+    returning session_id, seq, type, change, message_id, member_id, state, created_at`)) as unknown as { rows: RawEventRow[] };
+  const [row] = result.rows;
+  if (!row) throw roomClosed();
+  return {
+    sessionId: row.session_id,
+    seq: row.seq,
+    type: row.type,
+    change: row.change,
+    messageId: row.message_id,
+    memberId: row.member_id,
+    state: row.state,
+    // PGlite and pg both hand back timestamptz as a Date; a string is parsed all the same.
+    createdAt: new Date(row.created_at),
+  };
 }
+
+type RawEventRow = {
+  session_id: string;
+  seq: number;
+  type: EventRow['type'];
+  change: EventRow['change'];
+  message_id: string | null;
+  member_id: string | null;
+  state: EventRow['state'];
+  created_at: Date | string;
+};
 
 /**
  * Where messages that no longer exist stood: the sequence number and time of the event that
