@@ -45,32 +45,35 @@ export const servicesUrls = {
   redisUrl: process.env.REDIS_URL || undefined,
 };
 
+/** A fresh database on a PostgreSQL server, a Redis key prefix of its own and a key ring. */
+export async function provisionServices(urls: { databaseUrl: string; redisUrl: string }): Promise<Provisioned> {
+  const adminUrl = urls.databaseUrl;
+  const database = uniqueName('hearth_test');
+  const admin = new pg.Client({ connectionString: adminUrl });
+  await admin.connect();
+  await admin.query(`create database ${database}`);
+  await admin.end();
+  const url = new URL(adminUrl);
+  url.pathname = `/${database}`;
+  const prefix = uniqueName('t');
+  return {
+    databaseUrl: url.toString(),
+    dataDir: '/nonexistent',
+    redisUrl: urls.redisUrl,
+    redisKeyPrefix: prefix,
+    encryptionKeys: `k1:${randomBytes(32).toString('base64')}`,
+    async dispose() {
+      const cleanup = new pg.Client({ connectionString: adminUrl });
+      await cleanup.connect();
+      await cleanup.query(`drop database if exists ${database} with (force)`);
+      await cleanup.end();
+    },
+  };
+}
+
 const services: Mode = {
   name: 'services',
-  async provision() {
-    const adminUrl = servicesUrls.databaseUrl!;
-    const database = uniqueName('hearth_test');
-    const admin = new pg.Client({ connectionString: adminUrl });
-    await admin.connect();
-    await admin.query(`create database ${database}`);
-    await admin.end();
-    const url = new URL(adminUrl);
-    url.pathname = `/${database}`;
-    const prefix = uniqueName('t');
-    return {
-      databaseUrl: url.toString(),
-      dataDir: '/nonexistent',
-      redisUrl: servicesUrls.redisUrl!,
-      redisKeyPrefix: prefix,
-      encryptionKeys: `k1:${randomBytes(32).toString('base64')}`,
-      async dispose() {
-        const cleanup = new pg.Client({ connectionString: adminUrl });
-        await cleanup.connect();
-        await cleanup.query(`drop database if exists ${database} with (force)`);
-        await cleanup.end();
-      },
-    };
-  },
+  provision: () => provisionServices({ databaseUrl: servicesUrls.databaseUrl!, redisUrl: servicesUrls.redisUrl! }),
 };
 
 export const servicesConfigured = Boolean(servicesUrls.databaseUrl && servicesUrls.redisUrl);
