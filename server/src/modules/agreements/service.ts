@@ -115,8 +115,11 @@ export function createAgreementsService(store: Store, deps: { access: GroupGate 
       };
     },
 
-    /** Refuses entry to a room until the member has accepted the group's current agreements. */
-    async requireAccepted(groupId: string, membershipId: string): Promise<void> {
+    /**
+     * Refuses entry to a room until the member has accepted the group's current agreements;
+     * returns them (null for a group without any), which the room shows pinned.
+     */
+    async requireAccepted(groupId: string, membershipId: string): Promise<{ version: number; text: string } | null> {
       const [latest, accepted] = await Promise.all([
         currentVersion(db, groupId),
         acceptedVersion(membershipId),
@@ -127,6 +130,7 @@ export function createAgreementsService(store: Store, deps: { access: GroupGate 
           'Please read and accept the group’s current agreements before entering the room.',
         );
       }
+      return latest ? { version: latest.version, text: latest.text } : null;
     },
   };
 }

@@ -6,7 +6,7 @@ import { memberships, messageReactions, messages } from '../../db/schema.ts';
 
 type MessageRow = typeof messages.$inferSelect;
 
-export function toMember(row: typeof memberships.$inferSelect): Member {
+export function toMember(row: Pick<typeof memberships.$inferSelect, 'id' | 'pseudonym' | 'role'>): Member {
   return { memberId: row.id, pseudonym: row.pseudonym, role: row.role };
 }
 
@@ -71,7 +71,8 @@ export async function loadMessages(db: Db, ids: readonly string[], sealer: Seale
   if (unique.length === 0) return new Map();
   const [rows, given] = await Promise.all([
     db
-      .select({ message: messages, author: memberships })
+      // The author's name and role only: a room's history maps hundreds of these rows at once.
+      .select({ message: messages, author: { id: memberships.id, pseudonym: memberships.pseudonym, role: memberships.role } })
       .from(messages)
       .innerJoin(memberships, eq(memberships.id, messages.authorId))
       .where(inArray(messages.id, unique)),

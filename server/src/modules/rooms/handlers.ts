@@ -46,18 +46,21 @@ export function registerRoomHandlers(router: EventRouter, io: HearthServer, room
     }
     await socket.join(channels.room(sessionId));
     // A removal or ban that committed after this join did, but told the channel before this
-    // socket was in it, would miss it: asked once more now that it is in.
-    if (!(await rooms.seatMember(seat.member.memberId, sessionId))) {
+    // socket was in it, would miss it: asked once more now that it is in. Likewise an event
+    // stored after the page was read but broadcast before this socket joined the channel:
+    // reading once more after joining closes that window. Both questions at once.
+    const [stillSeated, more] = await Promise.all([
+      rooms.seatMember(seat.member.memberId, sessionId),
+      result.hasMore ? null : rooms.catchUp(sessionId, result.lastSeq, audienceOf(seat)),
+    ]);
+    if (!stillSeated) {
       await leaveChannels(socket, sessionId);
       router.track(rooms.disconnect(socket.id, sessionId).then(announce));
       // The answer a join made a moment later would get: its place ended, or this session's.
       await rooms.enter(socket.data.actor, sessionId);
       throw removedFromSession();
     }
-    // An event stored after the page was read but broadcast before this socket joined the
-    // channel would be missed; reading once more after joining closes that window.
-    if (!result.hasMore) {
-      const more = await rooms.catchUp(sessionId, result.lastSeq, audienceOf(seat));
+    if (more) {
       result.events.push(...more.events);
       result.lastSeq = more.lastSeq;
       result.hasMore = more.hasMore;

@@ -149,9 +149,9 @@ export function createRoomsService(
       if (!row.membership || !can(roles, 'room.enter')) {
         throw new AppError('forbidden', 'Only the group’s members and facilitators can enter its room.');
       }
-      await deps.agreements.requireAccepted(row.session.groupId, row.membership.id);
+      const agreement = await deps.agreements.requireAccepted(row.session.groupId, row.membership.id);
       if (row.session.status !== 'open') throw roomClosed();
-      return { session: row.session, group: row.group, member: toMember(row.membership) };
+      return { session: row.session, group: row.group, member: toMember(row.membership), agreement };
     },
 
     /**
@@ -159,7 +159,7 @@ export function createRoomsService(
      * Returns what the joining socket needs and what others must be told.
      */
     async join(actor: Actor, sessionId: string, socketId: string, afterSeq: number) {
-      const { session, group, member } = await this.enter(actor, sessionId);
+      const { session, group, member, agreement } = await this.enter(actor, sessionId);
       const facilitator = isFacilitatorRole(member.role);
       const { admitted, presence, seatRow } = await store.transaction(async (tx) => {
         const room = await lockRoom(tx, sessionId);
@@ -213,7 +213,6 @@ export function createRoomsService(
             : null;
         return { admitted, presence, seatRow: seat };
       });
-      const agreement = await deps.agreements.current(group.id, member.memberId);
       const audience = facilitator ? 'facilitator' : 'participant';
       const [page, people, controls, checkInAnswer, sideMessages, events] = await Promise.all([
         admitted ? eventsAfter(db, sessionId, afterSeq, audience, deps.sealer) : { events: [], hasMore: false, lastSeq: afterSeq },
