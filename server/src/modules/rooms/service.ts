@@ -56,6 +56,19 @@ export function createRoomsService(
   },
 ) {
   const { db } = store;
+  // Asked before every room command: prepared once, so neither drizzle nor PostgreSQL plans it again.
+  const seatQuery = db
+    .select({
+      member: { id: memberships.id, pseudonym: memberships.pseudonym, role: memberships.role },
+      removedAt: roomMembers.removedAt,
+    })
+    .from(memberships)
+    .leftJoin(
+      roomMembers,
+      and(eq(roomMembers.memberId, memberships.id), eq(roomMembers.sessionId, sql.placeholder('sessionId'))),
+    )
+    .where(and(eq(memberships.id, sql.placeholder('memberId')), eq(memberships.status, 'active')))
+    .prepare('hearth_seat_member');
 
   async function roster(executor: Db, sessionId: string): Promise<RosterEntry[]> {
     const rows = await executor
@@ -250,11 +263,7 @@ export function createRoomsService(
      * removed them from this session; null otherwise.
      */
     async seatMember(memberId: string, sessionId: string): Promise<Member | null> {
-      const [row] = await db
-        .select({ member: memberships, removedAt: roomMembers.removedAt })
-        .from(memberships)
-        .leftJoin(roomMembers, and(eq(roomMembers.memberId, memberships.id), eq(roomMembers.sessionId, sessionId)))
-        .where(and(eq(memberships.id, memberId), eq(memberships.status, 'active')));
+      const [row] = await seatQuery.execute({ memberId, sessionId });
       return row && !row.removedAt ? toMember(row.member) : null;
     },
 
