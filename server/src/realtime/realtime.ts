@@ -16,8 +16,57 @@ import { channels, type HearthServer } from './types.ts';
  */
 const MAX_PAYLOAD_BYTES = 64 * 1024;
 const DRAIN_DEADLINE_MS = 5000;
+/** How long a closing transport may take to write what is queued for it. */
+const FLUSH_DEADLINE_MS = 1000;
+/** Within main.ts's ten seconds, with the drain and the flush before it. */
+const DEPARTURES_DEADLINE_MS = 1500;
 
 type Refusal = Error & { data?: unknown };
+
+type RedisClient = RedisConnection['pub'];
+
+/**
+ * Closes every transport once what is queued for it is written, then whatever is left at once.
+ * An answer given a moment ago can still be queued behind the broadcast written just before
+ * it; closing with `io.engine.close()` alone discards it, and the sender of a send that
+ * committed would never hear so.
+ */
+async function closeTransports(io: HearthServer): Promise<void> {
+  const closing = [...io.of('/').sockets.values()].map(
+    ({ conn }) =>
+      new Promise<void>((resolve) => {
+        if (conn.readyState === 'closed') return resolve();
+        conn.once('close', () => resolve());
+        conn.close();
+      }),
+  );
+  await withTimeout(Promise.all(closing), FLUSH_DEADLINE_MS, 'closing transports').catch(() => undefined);
+  io.engine.close();
+}
+
+const subscriptionCommands = ['subscribe', 'pSubscribe', 'unsubscribe', 'pUnsubscribe'] as const;
+
+/**
+ * The Redis adapter sends these commands without waiting for their answer. While Redis is away
+ * the client queues them and rejects each after its command timeout; unheard, that rejection
+ * ends the process. A broadcast lost that way is repaired by the clients' catch-up, so the
+ * adapter is given the clients with those rejections heard.
+ */
+function heard(client: RedisClient, commands: readonly string[], lost: (error: Error) => void): RedisClient {
+  return new Proxy(client, {
+    get(target, property) {
+      const value: unknown = Reflect.get(target, property, target);
+      if (typeof value !== 'function') return value;
+      const bound = value.bind(target) as (...args: unknown[]) => unknown;
+      if (typeof property !== 'string' || !commands.includes(property)) return bound;
+      return (...args: unknown[]) => {
+        const answer = bound(...args);
+        if (answer instanceof Promise) answer.catch(lost);
+        return answer;
+      };
+    },
+  });
+}
 
 function refusal(code: string, message: string): Refusal {
   const error: Refusal = new Error(code);
@@ -51,7 +100,12 @@ export function createRealtime(
     },
   });
   if (deps.redis) {
-    io.adapter(createAdapter(deps.redis.pub, deps.redis.sub, { key: deps.redis.channelPrefix }));
+    const lost = (error: Error) => app.log.debug({ err: { type: error.name } }, 'a redis broadcast command failed');
+    io.adapter(
+      createAdapter(heard(deps.redis.pub, ['publish'], lost), heard(deps.redis.sub, subscriptionCommands, lost), {
+        key: deps.redis.channelPrefix,
+      }),
+    );
   }
 
   io.use((socket, next) => {
@@ -114,15 +168,15 @@ export function createRealtime(
     // balancer, to a node that is up. A send cut off by the deadline is resent by its sender
     // with the same client id, which gets the stored message back if it did commit.
     draining = true;
-    const deadline = Date.now() + DRAIN_DEADLINE_MS;
-    const drained = (what: string) =>
-      withTimeout(router.drain(), Math.max(deadline - Date.now(), 100), what).catch((error: Error) =>
-        app.log.warn({ err: { type: error.name } }, `${what} were still running at shutdown`),
-      );
-    await drained('socket commands');
-    io.engine.close();
-    // The disconnects just caused record who left; that too is done before the stores close.
-    await drained('departures');
+    await withTimeout(router.drain(), DRAIN_DEADLINE_MS, 'draining socket commands').catch((error: Error) =>
+      app.log.warn({ err: { type: error.name } }, 'some socket commands were still running at shutdown'),
+    );
+    await closeTransports(io);
+    // Each closed socket starts its presence change (others see these people leave); the
+    // database must stay open until those are written too.
+    await withTimeout(router.drain(), DEPARTURES_DEADLINE_MS, 'recording departures').catch((error: Error) =>
+      app.log.warn({ err: { type: error.name } }, 'some departures were still being recorded at shutdown'),
+    );
   });
 
   return { io, router };
