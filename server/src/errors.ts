@@ -52,6 +52,12 @@ export const internalError: ApiError = {
   message: 'Something went wrong on our side. Please try again.',
 };
 
+/** The answer while the database cannot be reached: nothing was done, and trying again is right. */
+export const databaseUnavailable: ApiError = {
+  code: 'unavailable',
+  message: 'Hearth cannot reach its database for a moment. Nothing was changed; please try again shortly.',
+};
+
 /** Turns a list of zod issues into one readable sentence, naming fields but never echoing values. */
 export function describeIssues(
   issues: ReadonlyArray<{ path: ReadonlyArray<PropertyKey>; message: string }>,

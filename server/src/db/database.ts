@@ -173,3 +173,17 @@ function causeField(error: unknown, field: 'code' | 'constraint'): string | unde
   }
   return undefined;
 }
+
+/**
+ * Whether a failure means PostgreSQL could not be reached (down, restarting, the connection
+ * cut, no pool client in time) rather than that the statement was wrong: the same request
+ * may well succeed in a moment.
+ */
+export function databaseUnreachable(error: unknown): boolean {
+  const code = pgErrorCode(error);
+  if (code && (/^08/.test(code) || ['57P01', '57P02', '57P03', 'ECONNREFUSED', 'ECONNRESET', 'EPIPE', 'ETIMEDOUT'].includes(code))) {
+    return true;
+  }
+  const message = error instanceof Error ? error.message : '';
+  return /Connection terminated|timeout exceeded when trying to connect|not queryable|Connection ended/i.test(message);
+}

@@ -1,8 +1,8 @@
 import type { FastifyError, FastifyInstance } from 'fastify';
 import { hasZodFastifySchemaValidationErrors } from 'fastify-type-provider-zod';
 import type { ApiError } from '@hearth/shared';
-import { AppError, describeIssues, internalError } from '../errors.ts';
-import { errorSummary } from '../db/database.ts';
+import { AppError, databaseUnavailable, describeIssues, internalError } from '../errors.ts';
+import { databaseUnreachable, errorSummary } from '../db/database.ts';
 import { refuseNul } from '../lib/input.ts';
 
 const transportErrors: Record<string, { status: number; error: ApiError }> = {
@@ -52,6 +52,10 @@ export function installErrorHandling(app: FastifyInstance): void {
       return reply
         .code(error.statusCode)
         .send({ code: 'invalid_input', message: 'The request is not valid.' });
+    }
+    if (databaseUnreachable(error)) {
+      request.log.warn({ err: errorSummary(error) }, 'request found the database unreachable');
+      return reply.code(503).header('retry-after', '5').send(databaseUnavailable);
     }
     request.log.error({ err: errorSummary(error) }, 'request failed');
     return reply.code(500).send(internalError);

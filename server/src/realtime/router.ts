@@ -2,8 +2,8 @@ import type { Ack, ApiError, ClientCommandName, CommandResult } from '@hearth/sh
 import { clientCommands } from '@hearth/shared';
 import type { FastifyBaseLogger } from 'fastify';
 import type { z } from 'zod';
-import { AppError, describeIssues, internalError } from '../errors.ts';
-import { errorSummary } from '../db/database.ts';
+import { AppError, databaseUnavailable, describeIssues, internalError } from '../errors.ts';
+import { databaseUnreachable, errorSummary } from '../db/database.ts';
 import { refuseNul } from '../lib/input.ts';
 import { tooMany } from '../lib/rateLimits.ts';
 import type { HearthServer, HearthSocket } from './types.ts';
@@ -78,6 +78,10 @@ export function createEventRouter(log: FastifyBaseLogger, limits: CommandLimits)
       return { ok: true, data: await handler(context, parsed.data) };
     } catch (error) {
       if (error instanceof AppError) return failure(error.toJSON());
+      if (databaseUnreachable(error)) {
+        log.warn({ event, err: errorSummary(error) }, 'socket command found the database unreachable');
+        return failure(databaseUnavailable);
+      }
       log.error({ event, socketId: context.socket.id, err: errorSummary(error) }, 'socket command failed');
       return failure(internalError);
     }
