@@ -3,7 +3,8 @@ import { createServer } from 'node:net';
 import { createClient } from 'redis';
 import { withTimeout } from '../../server/src/lib/timeout.ts';
 
-async function freePort(): Promise<number> {
+/** A port nobody listens on now, on the loopback address. */
+export async function freePort(): Promise<number> {
   return new Promise((resolve, reject) => {
     const server = createServer();
     server.once('error', reject);
