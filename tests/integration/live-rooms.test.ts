@@ -538,13 +538,13 @@ describe.each(modes)('live rooms, $name mode', (mode) => {
       const { sessionId, facilitator, people } = await openRoom();
       const socket = await socketOf(people[0]!.client);
       const joined = await enter(socket, sessionId);
-      // As after a lost disconnect: the node no longer counts this socket among its own, and
-      // its row was last refreshed long ago.
+      // As after a lost disconnect: the node no longer counts this socket among its own. Every
+      // row of the room was last refreshed long ago: the heartbeat must refresh the live ones.
       const live = [node, other].flatMap((n) => [...n.io.of('/').sockets.keys()]).filter((id) => id !== socket.id);
       await node.database.db
         .update(roomConnections)
         .set({ seenAt: new Date(Date.now() - 60 * 60_000) })
-        .where(eq(roomConnections.socketId, socket.id!));
+        .where(eq(roomConnections.sessionId, sessionId));
       const outcome = await node.services.rooms.heartbeat(STALE_CONNECTION_MS, live);
       expect(outcome.events).toEqual([
         expect.objectContaining({ type: 'presence', state: 'left', member: joined.me }),
