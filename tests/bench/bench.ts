@@ -5,7 +5,7 @@ import path from 'node:path';
 import { parseArgs } from 'node:util';
 import { latencyChart, type Series } from './chart.ts';
 import { Load, type Kind, type RoomPlan, type StepResult } from './load.ts';
-import { cpuSecondsOf, cpuSecondsOfAll, metricsOf, rssOf, startServer, type Server } from './processes.ts';
+import { cpuSecondsBetween, cpuSecondsByPid, cpuSecondsOf, metricsOf, rssOf, startServer, type Server } from './processes.ts';
 import { seedRooms, type SeededRoom } from './seed.ts';
 import { provisionServices, type Provisioned } from '../support/modes.ts';
 
@@ -61,6 +61,8 @@ type Measured = StepResult & {
   nodeCpuUsPerCopy: number;
   servicesCpuUsPerCopy: number;
   nodeCpuCores: number;
+  /** The load generator's own CPU: it shares the machine's cores with everything measured. */
+  generatorCpuCores: number;
   passed: boolean;
 };
 
@@ -112,10 +114,11 @@ function plansFor(kind: Kind, rooms: SeededRoom[]): RoomPlan[] {
 
 async function measured(load: Load, servers: Server[], sendsPerSecond: number, seconds: number, drainMs?: number): Promise<Measured> {
   const nodeCpu = () => servers.reduce((sum, server) => sum + cpuSecondsOf(server.pid), 0);
-  const servicesCpu = () => cpuSecondsOfAll('postgres') + cpuSecondsOfAll('redis-server');
-  const [node0, services0, t0] = [nodeCpu(), servicesCpu(), performance.now()];
+  const servicesCpu = () => cpuSecondsByPid(['postgres', 'redis-server']);
+  const [node0, services0, t0, own0] = [nodeCpu(), servicesCpu(), performance.now(), process.cpuUsage()];
   const step = await load.step(sendsPerSecond, seconds, drainMs);
-  const [node1, services1, t1] = [nodeCpu(), servicesCpu(), performance.now()];
+  const [node1, services1, t1, own] = [nodeCpu(), servicesCpu(), performance.now(), process.cpuUsage(own0)];
+  const servicesSeconds = cpuSecondsBetween(services0, services1);
   const copies = Math.max(1, step.deliveredPerSecond * step.seconds);
   const offeredCopiesPerSecond = sendsPerSecond * (settings.perRoom - 1);
   const passed =
@@ -128,15 +131,16 @@ async function measured(load: Load, servers: Server[], sendsPerSecond: number, s
     ...step,
     offeredCopiesPerSecond,
     nodeCpuUsPerCopy: ((node1 - node0) * 1e6) / copies,
-    servicesCpuUsPerCopy: ((services1 - services0) * 1e6) / copies,
+    servicesCpuUsPerCopy: (servicesSeconds * 1e6) / copies,
     nodeCpuCores: (node1 - node0) / ((t1 - t0) / 1000),
+    generatorCpuCores: (own.user + own.system) / 1e6 / ((t1 - t0) / 1000),
     passed,
   };
 }
 
 function printStepHeader() {
   print(
-    '  interval  offered/s  delivered/s  fan-out p50 / p95 / p99 / max ms   ack p50 / p99 ms   lost dup ooo refused   node µs/copy  +pg,redis µs/copy',
+    '  interval  offered/s  delivered/s  fan-out p50 / p95 / p99 / max ms   ack p50 / p99 ms   lost dup ooo refused   node µs/copy  +pg,redis µs/copy  load gen. cores',
   );
 }
 
@@ -148,9 +152,10 @@ function printStep(step: Measured) {
     String(Math.round(step.deliveredPerSecond)).padStart(12),
     `   ${[f.p50, f.p95, f.p99, f.max].map((v) => String(round(v))).join(' / ').padEnd(30)}`,
     `${[step.ack.p50, step.ack.p99].map((v) => String(round(v))).join(' / ').padEnd(17)}`,
-    `${step.lost} ${step.duplicated} ${step.outOfOrder} ${step.refused}${step.unanswered ? ` (+${step.unanswered} unanswered)` : ''}`.padEnd(20),
+    `${step.lost} ${step.duplicated} ${step.outOfOrder} ${step.refused}${step.unanswered ? ` (+${step.unanswered} unanswered)` : ''}${step.overtaken ? ` (${step.overtaken} overtaken)` : ''}`.padEnd(20),
     String(round(step.nodeCpuUsPerCopy)).padStart(12),
     String(round(step.servicesCpuUsPerCopy)).padStart(17),
+    String(round(step.generatorCpuCores, 2)).padStart(16),
     step.passed ? '' : '  ✗',
   ];
   print(`  ${cells.join(' ')}`);
@@ -213,6 +218,28 @@ async function findKnee(
   }
 }
 
+/** The floor at the realistic load: the same connections and messages, nothing else. */
+async function realisticFloor(place: Provisioned, rooms: SeededRoom[]) {
+  const people = rooms.length * settings.perRoom;
+  print(`\n## floor, 1 node, realistic: ${rooms.length} rooms × ${settings.perRoom} people (${people} connections), each sending every ${settings.realisticIntervalMs / 1000} s`);
+  const [server] = await startNodes('floor', 1, place, false);
+  const load = new Load('floor', [server!.url]);
+  try {
+    const rssBefore = rssOf(server!.pid);
+    const opened = await load.open(plansFor('floor', rooms));
+    await new Promise((resolve) => setTimeout(resolve, 3000));
+    const rssPerConnectionKB = (rssOf(server!.pid) - rssBefore) / 1024 / load.connections;
+    print(`  ${load.connections} connections opened and joined in ${round(opened.ms / 1000)} s; idle: ${round(rssPerConnectionKB)} KB RSS per connection`);
+    printStepHeader();
+    const step = await measured(load, [server!], people / (settings.realisticIntervalMs / 1000), settings.realisticSeconds);
+    printStep(step);
+    return { connections: load.connections, idleRssPerConnectionKB: rssPerConnectionKB, step };
+  } finally {
+    load.close();
+    await server!.stop();
+  }
+}
+
 /** Hearth at the load of many ordinary rooms: memory per idle connection, p99, joining with history. */
 async function realistic(place: Provisioned, rooms: SeededRoom[]) {
   const people = rooms.length * settings.perRoom;
@@ -270,7 +297,7 @@ async function realistic(place: Provisioned, rooms: SeededRoom[]) {
 /** A long steady load on one node, sampled every 30 s: memory, handles and pool over time. */
 async function soak(place: Provisioned, rooms: SeededRoom[], minutes: number) {
   const people = rooms.length * settings.perRoom;
-  const intervalSeconds = 10;
+  const intervalSeconds = 20;
   print(`\n## Soak: Hearth, 1 node, ${rooms.length} rooms × ${settings.perRoom} people, each sending every ${intervalSeconds} s, ${minutes} min`);
   const [server] = await startNodes('hearth', 1, place, true);
   const load = new Load('hearth', [server!.url]);
@@ -302,9 +329,21 @@ async function soak(place: Provisioned, rooms: SeededRoom[], minutes: number) {
       await sample((performance.now() - started) / 60_000, step);
     }
     load.close();
+    // Once everyone has gone, and again after the pool's idle timeout and a few collections:
+    // what is still held then was kept by the run.
     await new Promise((resolve) => setTimeout(resolve, 5000));
     await sample((performance.now() - started) / 60_000, null);
-    return { minutes, rooms: rooms.length, samples };
+    await new Promise((resolve) => setTimeout(resolve, 30_000));
+    await sample((performance.now() - started) / 60_000, null);
+    const end = await metricsOf(server!.url, metricsToken);
+    const resourcesAtEnd = Object.fromEntries(
+      [...end].flatMap(([key, value]) => {
+        const type = /^nodejs_active_resources\{type="(.+)"\}$/.exec(key)?.[1];
+        return type ? [[type, value]] : [];
+      }),
+    );
+    print(`  open handles and requests at the end, by type: ${JSON.stringify(resourcesAtEnd)}`);
+    return { minutes, rooms: rooms.length, intervalSeconds, samples, resourcesAtEnd };
   } finally {
     load.close();
     await server!.stop();
@@ -356,6 +395,7 @@ async function main() {
       if (wanted.has(name)) byName[name] = await knees[name]();
     }
     const runs = Object.values(byName);
+    const realFloor = wanted.has('realistic') ? await realisticFloor(place, rooms.slice(0, settings.realisticRooms)) : null;
     const real = wanted.has('realistic') ? await realistic(place, rooms.slice(0, settings.realisticRooms)) : null;
 
     const { floor1, floor2, hearth1, hearth2 } = byName;
@@ -386,6 +426,9 @@ async function main() {
     print(
       `  Hearth ÷ floor, 2 nodes: knee rate ×${ratios.twoNodes.kneeRate}, node CPU per copy ×${ratios.twoNodes.cpuPerCopy}, memory per connection ×${ratios.twoNodes.memoryPerConnection}`,
     );
+    if (real && realFloor) print(
+      `  realistic, floor: ${realFloor.connections} connections, fan-out p99 ${round(realFloor.step.fanout.p99)} ms, ${round(realFloor.idleRssPerConnectionKB)} KB RSS per idle connection`,
+    );
     if (real) print(
       `  realistic: ${real.connections} connections, fan-out p99 ${round(real.step.fanout.p99)} ms, lost ${real.step.lost}; ` +
         `idle ${round(real.idleRssPerConnectionKB)} KB RSS per connection; history join p99 ${round(real.historyJoinUnderLoadMs.p99)} ms`,
@@ -400,7 +443,7 @@ async function main() {
     const svg = path.join(options.out!, 'latency.svg');
     await writeFile(
       json,
-      `${JSON.stringify({ date: new Date().toISOString(), quick, machine, settings, runs, ratios, realistic: real }, null, 2)}\n`,
+      `${JSON.stringify({ date: new Date().toISOString(), quick, machine, settings, runs, ratios, realistic: real, realisticFloor: realFloor }, null, 2)}\n`,
     );
     await writeFile(
       svg,

@@ -44,7 +44,13 @@ export type StepResult = {
   ack: Percentiles;
   lost: number;
   duplicated: number;
+  /** A sender's messages reaching someone in another order than sent. */
   outOfOrder: number;
+  /**
+   * Hearth only: room events arriving after one with a later sequence number (broadcasts from
+   * two nodes can overtake each other). The client holds them in order; counted, not failed.
+   */
+  overtaken: number;
   refused: number;
   unanswered: number;
   refusals: Record<string, number>;
@@ -74,7 +80,7 @@ export class Load {
   private registry = new Map<number, Sent>();
   private fanout: number[] = [];
   private acks: number[] = [];
-  private stats = { copies: 0, inWindow: 0, duplicated: 0, outOfOrder: 0, refused: 0, stray: 0 };
+  private stats = { copies: 0, inWindow: 0, duplicated: 0, outOfOrder: 0, overtaken: 0, refused: 0, stray: 0 };
   private refusals: Record<string, number> = {};
   private windowEnd = Infinity;
 
@@ -128,7 +134,7 @@ export class Load {
     if (this.kind === 'hearth') {
       socket.on('room:event', (event: { type: string; change?: string; seq: number; message?: { text: string } }) => {
         if (event.type !== 'message' || event.change !== 'posted' || !event.message) return;
-        if (event.seq < member.lastSeq) this.stats.outOfOrder++;
+        if (event.seq < member.lastSeq) this.stats.overtaken++;
         member.lastSeq = Math.max(member.lastSeq, event.seq);
         room.lastSeq = Math.max(room.lastSeq, event.seq);
         this.received(member, event.message.text);
@@ -219,7 +225,7 @@ export class Load {
     this.registry.clear();
     this.fanout = [];
     this.acks = [];
-    this.stats = { copies: 0, inWindow: 0, duplicated: 0, outOfOrder: 0, refused: 0, stray: 0 };
+    this.stats = { copies: 0, inWindow: 0, duplicated: 0, outOfOrder: 0, overtaken: 0, refused: 0, stray: 0 };
     this.refusals = {};
     this.windowEnd = Infinity;
     const order = [...this.members].sort(() => Math.random() - 0.5);
@@ -268,6 +274,7 @@ export class Load {
       lost: outstanding.missing,
       duplicated: this.stats.duplicated,
       outOfOrder: this.stats.outOfOrder,
+      overtaken: this.stats.overtaken,
       refused: this.stats.refused,
       unanswered: outstanding.unanswered,
       refusals: this.refusals,

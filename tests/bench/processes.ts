@@ -79,19 +79,29 @@ export function rssOf(pid: number): number {
   return Number(kb ?? 0) * 1024;
 }
 
-/** CPU seconds used so far by every process of a given name (`postgres`, `redis-server`). */
-export function cpuSecondsOfAll(name: string): number {
-  let total = 0;
+/** CPU seconds used so far by each process of the given names (`postgres`, `redis-server`), by pid. */
+export function cpuSecondsByPid(names: readonly string[]): Map<number, number> {
+  const used = new Map<number, number>();
   for (const entry of readdirSync('/proc')) {
     if (!/^\d+$/.test(entry)) continue;
     try {
       const stat = readFileSync(`/proc/${entry}/stat`, 'utf8');
       const comm = stat.slice(stat.indexOf('(') + 1, stat.lastIndexOf(')'));
-      if (comm === name) total += cpuSecondsOf(Number(entry));
+      if (names.includes(comm)) used.set(Number(entry), cpuSecondsOf(Number(entry)));
     } catch {
       // The process ended while being read.
     }
   }
+  return used;
+}
+
+/**
+ * CPU used between two readings of {@link cpuSecondsByPid}: processes that started since count
+ * in full; those that ended since are left out (a backend's last moments), never subtracted.
+ */
+export function cpuSecondsBetween(before: Map<number, number>, after: Map<number, number>): number {
+  let total = 0;
+  for (const [pid, seconds] of after) total += Math.max(0, seconds - (before.get(pid) ?? 0));
   return total;
 }
 
