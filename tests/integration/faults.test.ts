@@ -118,6 +118,16 @@ describe.runIf(services)('faults under load: two Hearth processes on PostgreSQL 
     if (failed.length > 0) throw failed[0];
   });
 
+  /** Two nodes on a fresh place, their room already busy with messages for a few seconds. */
+  async function underLoad() {
+    const place = await services!.provision();
+    cleanups.push(() => place.dispose());
+    const running = await bringUp(place);
+    running.load.startSending();
+    await sleep(4000);
+    return { place, ...running };
+  }
+
   /** Two nodes on `place`, one open room, and its members entered, on their home nodes. */
   async function bringUp(place: Provisioned) {
     const { a, b, setupToken } = await startTwoNodes(place);
@@ -165,11 +175,7 @@ describe.runIf(services)('faults under load: two Hearth processes on PostgreSQL 
   it(
     'SIGKILL of one node: every acknowledged message reaches everyone exactly once, in order, after reconnecting',
     async () => {
-      const place = await services!.provision();
-      cleanups.push(() => place.dispose());
-      const { a, b, room, load } = await bringUp(place);
-      load.startSending();
-      await sleep(4000);
+      const { place, a, b, room, load } = await underLoad();
 
       const onB = load.members.filter((member) => member.node === 'B');
       await load.sendUnderWay('B');
@@ -315,11 +321,7 @@ describe.runIf(services)('faults under load: two Hearth processes on PostgreSQL 
   it(
     'SIGTERM of one node: it drains and exits 0 within 10 s, and nothing acknowledged is lost',
     async () => {
-      const place = await services!.provision();
-      cleanups.push(() => place.dispose());
-      const { a, b, room, load } = await bringUp(place);
-      load.startSending();
-      await sleep(4000);
+      const { place, a, b, room, load } = await underLoad();
 
       const onB = load.members.filter((member) => member.node === 'B');
       await load.sendUnderWay('B');
