@@ -1,8 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import type { Ack, ApiError, Message, RoomEvent } from '@hearth/shared';
-import { io } from 'socket.io-client';
 import { percentile } from './figures.ts';
-import type { TestSocket } from './socket.ts';
+import { connect, type TestSocket } from './socket.ts';
 
 /**
  * A small steady load on one room, as real clients make it: each member follows the room the
@@ -69,22 +68,8 @@ function ask<T>(socket: TestSocket, event: string, payload: unknown, ms: number)
   return (socket.timeout(ms) as any).emitWithAck(event, payload);
 }
 
-function openSocket(url: string, cookie: string): Promise<TestSocket> {
-  const socket: TestSocket = io(url, {
-    transports: ['websocket'],
-    extraHeaders: { cookie },
-    reconnection: false,
-    forceNew: true,
-    timeout: CONNECT_TIMEOUT_MS,
-  });
-  return new Promise((resolve, reject) => {
-    socket.once('connect', () => resolve(socket));
-    socket.once('connect_error', (error) => {
-      socket.close();
-      reject(error);
-    });
-  });
-}
+/** A connection that gives up quickly: the node it was aimed at may just have been killed. */
+const openSocket = (url: string, cookie: string) => connect(url, cookie, { timeoutMs: CONNECT_TIMEOUT_MS });
 
 type EventPage = { events: RoomEvent[]; lastSeq: number; hasMore: boolean };
 

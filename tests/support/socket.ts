@@ -14,13 +14,17 @@ import { io, type Socket } from 'socket.io-client';
 
 export type TestSocket = Socket<ServerToClientEvents, ClientToServerEvents>;
 
-/** Connects a real socket.io client with a login cookie, resolving once connected. */
-export function connect(baseUrl: string, cookie: string): Promise<TestSocket> {
+/**
+ * Connects a real socket.io client with a login cookie, resolving once connected. `timeoutMs`
+ * bounds the attempt (socket.io's own default is 20 s).
+ */
+export function connect(baseUrl: string, cookie: string, options: { timeoutMs?: number } = {}): Promise<TestSocket> {
   const socket: TestSocket = io(baseUrl, {
     transports: ['websocket'],
     extraHeaders: cookie ? { cookie } : {},
     reconnection: false,
     forceNew: true,
+    ...(options.timeoutMs === undefined ? {} : { timeout: options.timeoutMs }),
   });
   return new Promise((resolve, reject) => {
     socket.once('connect', () => resolve(socket));
