@@ -1,23 +1,29 @@
 import { Component, lazy, Suspense, type ReactNode } from 'react';
-import { Loading, Page, PageHeading, RequireAuth } from './components/layout.tsx';
+import { Loading, Page, PageHeading, RequireAuth, type PageTitle } from './components/layout.tsx';
 import { QuickExit } from './components/quickExit.tsx';
 import { AuthProvider } from './lib/auth.tsx';
 import { Link, matchPath, useLocation } from './lib/router.tsx';
-import { AccountErasedPage, AccountPage, erasedPath } from './pages/AccountPage.tsx';
-import { GroupPage } from './pages/GroupPage.tsx';
+import { erasedPath } from './lib/paths.ts';
 import { HomePage } from './pages/HomePage.tsx';
-import { InvitePage } from './pages/InvitePage.tsx';
 import { LoginPage } from './pages/LoginPage.tsx';
-import { QuickExitHelpPage } from './pages/QuickExitHelpPage.tsx';
 import { RoomPage } from './pages/RoomPage.tsx';
-import { SetupPage } from './pages/SetupPage.tsx';
 
 /**
- * The organisers' and facilitators' pages load only when someone opens them, so the pages every
- * participant uses stay small and quick on a slow phone connection.
+ * Pages other than the room, the list of groups and logging in load when someone opens them.
+ * The room is where a participant on an old phone and a slow connection needs Hearth to be
+ * quick; the organisers' and facilitators' code is never part of what it loads
+ * (scripts/bundle-budget.ts checks both).
  */
-const ManagePage = lazy(() =>
-  import('./pages/manage/ManagePage.tsx').then((module) => ({ default: module.ManagePage })),
+const ManagePage = lazy(() => import('./pages/manage/ManagePage.tsx').then((m) => ({ default: m.ManagePage })));
+const GroupPage = lazy(() => import('./pages/GroupPage.tsx').then((m) => ({ default: m.GroupPage })));
+const AccountPage = lazy(() => import('./pages/AccountPage.tsx').then((m) => ({ default: m.AccountPage })));
+const AccountErasedPage = lazy(() =>
+  import('./pages/AccountPage.tsx').then((m) => ({ default: m.AccountErasedPage })),
+);
+const InvitePage = lazy(() => import('./pages/InvitePage.tsx').then((m) => ({ default: m.InvitePage })));
+const SetupPage = lazy(() => import('./pages/SetupPage.tsx').then((m) => ({ default: m.SetupPage })));
+const QuickExitHelpPage = lazy(() =>
+  import('./pages/QuickExitHelpPage.tsx').then((m) => ({ default: m.QuickExitHelpPage })),
 );
 
 /** A page whose code could not be fetched (say, the connection dropped) says so calmly. */
@@ -49,6 +55,23 @@ class LoadBoundary extends Component<{ children: ReactNode }, { failed: boolean 
   }
 }
 
+/** A page loaded on demand: its title shows at once, and a failed fetch is said calmly. */
+function Loaded({ title, children }: { title: PageTitle; children: ReactNode }) {
+  return (
+    <LoadBoundary>
+      <Suspense
+        fallback={
+          <Page title={title}>
+            <Loading />
+          </Page>
+        }
+      >
+        {children}
+      </Suspense>
+    </LoadBoundary>
+  );
+}
+
 function NotFound() {
   return (
     <Page title="Not found">
@@ -68,12 +91,44 @@ function Routes() {
     return <RequireAuth>{(me) => <HomePage me={me} />}</RequireAuth>;
   }
   if (matchPath('/login', pathname)) return <LoginPage />;
-  if (matchPath('/setup', pathname)) return <SetupPage />;
-  if (matchPath('/invite', pathname)) return <InvitePage />;
-  if (matchPath('/quick-exit', pathname)) return <QuickExitHelpPage />;
-  if (matchPath(erasedPath, pathname)) return <AccountErasedPage />;
+  if (matchPath('/setup', pathname)) {
+    return (
+      <Loaded title="Set up">
+        <SetupPage />
+      </Loaded>
+    );
+  }
+  if (matchPath('/invite', pathname)) {
+    return (
+      <Loaded title="Invitation">
+        <InvitePage />
+      </Loaded>
+    );
+  }
+  if (matchPath('/quick-exit', pathname)) {
+    return (
+      <Loaded title="Help">
+        <QuickExitHelpPage />
+      </Loaded>
+    );
+  }
+  if (matchPath(erasedPath, pathname)) {
+    return (
+      <Loaded title="Account">
+        <AccountErasedPage />
+      </Loaded>
+    );
+  }
   if (matchPath('/account', pathname)) {
-    return <RequireAuth>{(me) => <AccountPage key={me.id} me={me} />}</RequireAuth>;
+    return (
+      <RequireAuth>
+        {(me) => (
+          <Loaded title="Account">
+            <AccountPage key={me.id} me={me} />
+          </Loaded>
+        )}
+      </RequireAuth>
+    );
   }
 
   const manage = matchPath('/groups/:groupId/manage', pathname);
@@ -82,17 +137,9 @@ function Routes() {
     return (
       <RequireAuth>
         {(me) => (
-          <LoadBoundary>
-            <Suspense
-              fallback={
-                <Page title="Manage group">
-                  <Loading />
-                </Page>
-              }
-            >
-              <ManagePage key={`${groupId}:${me.id}`} groupId={groupId} me={me} />
-            </Suspense>
-          </LoadBoundary>
+          <Loaded title="Manage group">
+            <ManagePage key={`${groupId}:${me.id}`} groupId={groupId} me={me} />
+          </Loaded>
         )}
       </RequireAuth>
     );
@@ -103,7 +150,11 @@ function Routes() {
     const { groupId } = group;
     return (
       <RequireAuth>
-        {(me) => <GroupPage key={`${groupId}:${me.id}`} groupId={groupId} me={me} />}
+        {(me) => (
+          <Loaded title="Group">
+            <GroupPage key={`${groupId}:${me.id}`} groupId={groupId} me={me} />
+          </Loaded>
+        )}
       </RequireAuth>
     );
   }

@@ -5,6 +5,7 @@ import { CheckboxField, Field, FormError, FormSection } from '../components/form
 import { Loading, Page, PageHeading, Redirect } from '../components/layout.tsx';
 import { api } from '../lib/api.ts';
 import { useAuth } from '../lib/auth.tsx';
+import { erasedPath } from '../lib/paths.ts';
 import { Link, navigate } from '../lib/router.tsx';
 import { useSubmit } from '../lib/useSubmit.ts';
 
@@ -169,9 +170,6 @@ function LogOutEverywhere() {
     </section>
   );
 }
-
-/** Where someone lands once their account is erased: they are logged out by then. */
-export const erasedPath = '/account/erased';
 
 function EraseAccount({ me }: { me: Me }) {
   const headingId = useId();
