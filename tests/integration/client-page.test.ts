@@ -46,6 +46,28 @@ describe('the built client, served by Hearth', () => {
     expect(res.headers.get('cache-control')).toContain('immutable');
   });
 
+  it('sends the script compressed to a browser that accepts it, and whole to one that does not', async () => {
+    const html = await (await fetch(node.url)).text();
+    const script = html.match(/src="(\/assets\/[^"]+\.js)"/)![1]!;
+    const whole = await fetch(node.url + script, { headers: { 'accept-encoding': 'identity' } });
+    const wholeText = await whole.text();
+    expect(whole.headers.get('content-encoding')).toBeNull();
+    for (const encoding of ['br', 'gzip']) {
+      // fetch decodes what it asked for, so the body must match the uncompressed script.
+      const res = await fetch(node.url + script, { headers: { 'accept-encoding': encoding } });
+      expect(res.headers.get('content-encoding')).toBe(encoding);
+      expect(res.headers.get('vary')).toMatch(/accept-encoding/i);
+      expect(res.headers.get('content-type')).toMatch(/javascript/);
+      expect(Number(res.headers.get('content-length'))).toBeLessThan(wholeText.length / 2);
+      expect(await res.text()).toBe(wholeText);
+    }
+  });
+
+  it('does not serve the build report', async () => {
+    const res = await fetch(`${node.url}/.vite/chunks.json`);
+    expect(await res.text()).not.toContain('"modules"');
+  });
+
   it('answers unknown API routes and missing assets with JSON, not the page', async () => {
     for (const path of ['/api/nothing-here', '/assets/missing.js']) {
       const res = await fetch(node.url + path);
