@@ -1,4 +1,4 @@
-import { lazy, Suspense, useId, useRef, useState, type SubmitEvent } from 'react';
+import { lazy, Suspense, useEffect, useId, useRef, useState, type SubmitEvent } from 'react';
 import {
   type Agreement,
   type CrisisResource,
@@ -257,9 +257,14 @@ function AgreementSection({
         );
       }
       setDone('Thank you. You have accepted the group agreements.');
-      requestAnimationFrame(() => thanks.current?.focus());
     });
   }
+
+  // The button pressed is gone once accepted; focus goes to the thanks in its place, after it
+  // is on the page (a frame's wait was sometimes too soon, and focus fell to the page itself).
+  useEffect(() => {
+    if (done) thanks.current?.focus();
+  }, [done]);
 
   const text = (
     <div id={textId} className="prose agreement-text">
