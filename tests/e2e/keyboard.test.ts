@@ -131,11 +131,11 @@ describe.runIf(browserAvailable)('the room with a keyboard only', () => {
     // The facilitator's warned message: the warning shows, the words only when chosen.
     const warned = page.locator('ol.msgs > li').filter({ hasText: 'Content warning: Sexual violence' });
     await warned.waitFor();
-    expect(await page.getByText(warnedWords).count()).toBe(0);
+    expect(await page.getByText(warnedWords, { exact: true }).count()).toBe(0);
     const show = warned.getByRole('button', { name: 'Show message' });
     await tabTo(page, show, looks);
     await page.keyboard.press('Enter');
-    await page.getByText(warnedWords).waitFor();
+    await page.getByText(warnedWords, { exact: true }).waitFor();
     expect(await warned.getByRole('button', { name: 'Hide again' }).getAttribute('aria-expanded')).toBe('true');
 
     // A message of one's own, with a warning chosen before sending.

@@ -105,7 +105,7 @@ describe.runIf(browserAvailable)('a room through its life', () => {
     await expect.poll(() => send.isEnabled()).toBe(true);
     expect(await composer.inputValue()).toBe('I am glad to be here');
     await send.click();
-    await facilitator.getByText('I am glad to be here').waitFor();
+    await facilitator.getByText('I am glad to be here', { exact: true }).waitFor();
 
     // Editing offers the composer's warning picker and its suggestion.
     const own = reader.locator('ol.msgs > li').filter({ hasText: 'I am glad to be here' });

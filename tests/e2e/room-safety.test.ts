@@ -43,30 +43,30 @@ describe.runIf(browserAvailable)('content warnings in the room', () => {
     await facilitator.getByText('This message may touch on Self-harm. Add a content warning?').waitFor();
     await facilitator.getByRole('button', { name: 'Add warning and send' }).click();
     // The author always sees their own words, under the warning.
-    await facilitator.getByText(first).waitFor();
+    await facilitator.getByText(first, { exact: true }).waitFor();
     await facilitator.getByText('Content warning: Self-harm').first().waitFor();
 
     // The reader meets the warning first, and the words only by choice.
     const warned = reader.locator('ol.msgs > li').filter({ hasText: 'Content warning: Self-harm' });
     await warned.waitFor();
-    expect(await reader.getByText(first).count()).toBe(0);
+    expect(await reader.getByText(first, { exact: true }).count()).toBe(0);
     await warned.getByRole('button', { name: 'Show message' }).click();
-    await reader.getByText(first).waitFor();
+    await reader.getByText(first, { exact: true }).waitFor();
     await warned.getByRole('button', { name: 'Hide again' }).click();
-    await expect.poll(() => reader.getByText(first).count()).toBe(0);
+    await expect.poll(() => reader.getByText(first, { exact: true }).count()).toBe(0);
 
     // A facilitator adds a warning to a message after it was sent: it applies live.
     const plain = 'I spent most of last week at court.';
     await composer.fill(plain);
     await composer.press('Enter');
-    await reader.getByText(plain).waitFor();
+    await reader.getByText(plain, { exact: true }).waitFor();
     const plainOnFacilitator = facilitator.locator('ol.msgs > li').filter({ hasText: plain });
     await plainOnFacilitator.getByRole('button', { name: 'More' }).click();
     await plainOnFacilitator.getByRole('button', { name: 'Add a content warning' }).click();
     await plainOnFacilitator.getByLabel('Police and courts').check();
     await plainOnFacilitator.getByRole('button', { name: 'Save warning' }).click();
     await reader.getByText('Content warning: Police and courts (added by a facilitator)').waitFor();
-    await expect.poll(() => reader.getByText(plain).count()).toBe(0);
+    await expect.poll(() => reader.getByText(plain, { exact: true }).count()).toBe(0);
     await shoot(reader, 'room-content-warnings');
 
     // The reader chooses to always hide one category.
@@ -80,13 +80,13 @@ describe.runIf(browserAvailable)('content warnings in the room', () => {
     await composer.fill(second);
     await composer.press('Enter');
     await facilitator.getByRole('button', { name: 'Add warning and send' }).click();
-    await facilitator.getByText(second).waitFor();
+    await facilitator.getByText(second, { exact: true }).waitFor();
 
     const hidden = reader.locator('ol.msgs > li').filter({ hasText: 'Hidden by your settings: Self-harm' });
     await hidden.first().waitFor();
-    expect(await reader.getByText(second).count()).toBe(0);
+    expect(await reader.getByText(second, { exact: true }).count()).toBe(0);
     await hidden.last().getByRole('button', { name: 'Show anyway' }).click();
-    await reader.getByText(second).waitFor();
+    await reader.getByText(second, { exact: true }).waitFor();
 
     // After a reload the choice is still there (it lives on the server), and reveals are not.
     await reader.reload();
@@ -94,8 +94,8 @@ describe.runIf(browserAvailable)('content warnings in the room', () => {
     await expect
       .poll(() => reader.getByText('Hidden by your settings: Self-harm').count())
       .toBe(2);
-    expect(await reader.getByText(first).count()).toBe(0);
-    expect(await reader.getByText(second).count()).toBe(0);
+    expect(await reader.getByText(first, { exact: true }).count()).toBe(0);
+    expect(await reader.getByText(second, { exact: true }).count()).toBe(0);
     await reader.getByRole('button', { name: 'Room settings' }).click();
     const settingsAgain = reader.getByRole('region', { name: 'Room settings' });
     const selfHarm = settingsAgain.getByRole('group', { name: 'Self-harm' });
@@ -162,7 +162,7 @@ describe.runIf(browserAvailable)('quick exit', () => {
     expect((await (await config).json()).quickExitUrl).toBe(neutralUrl);
     await page.getByRole('link', { name: 'Enter room' }).click();
     await enterRoom(page);
-    await page.getByText(roomWords).waitFor();
+    await page.getByText(roomWords, { exact: true }).waitFor();
     await page.evaluate(() => {
       localStorage.setItem('hearth.probe', 'kept');
       sessionStorage.setItem('hearth.probe', 'kept');

@@ -53,11 +53,11 @@ describe.runIf(browserAvailable)('two people in two browsers', () => {
     await expect.poll(() => participantMessage.isEnabled()).toBe(true);
     await participantMessage.fill('Hello. It is my first time here.');
     await participant.getByRole('button', { name: 'Send', exact: true }).click();
-    await organiser.getByText('Hello. It is my first time here.').waitFor();
+    await organiser.getByText('Hello. It is my first time here.', { exact: true }).waitFor();
 
     await organiser.getByLabel('Message', { exact: true }).fill('Welcome, River. Take all the time you need.');
     await organiser.getByLabel('Message', { exact: true }).press('Enter');
-    await participant.getByText('Welcome, River. Take all the time you need.').waitFor();
+    await participant.getByText('Welcome, River. Take all the time you need.', { exact: true }).waitFor();
     await expect(participant.getByText('Facilitator Sam').first().isVisible()).resolves.toBe(true);
     await shoot(organiser, 'room-desktop');
     await shoot(participant, 'room-phone');
@@ -65,8 +65,8 @@ describe.runIf(browserAvailable)('two people in two browsers', () => {
     // A reload brings the conversation back from the server, after the reminder once more.
     await participant.reload();
     await participant.getByRole('button', { name: 'I understand — enter the room' }).click();
-    await participant.getByText('Hello. It is my first time here.').waitFor();
-    await participant.getByText('Welcome, River. Take all the time you need.').waitFor();
+    await participant.getByText('Hello. It is my first time here.', { exact: true }).waitFor();
+    await participant.getByText('Welcome, River. Take all the time you need.', { exact: true }).waitFor();
     // Room pages must not be kept in the browser's cache.
     const response = await participant.request.get(participant.url());
     expect(response.headers()['cache-control']).toBe('no-store');

@@ -220,7 +220,8 @@ export function MessageItem({ message }: { message: Message }) {
   const moreButton = useRef<HTMLButtonElement>(null);
 
   const given = reactions.filter((r) => (message.reactions[r]?.length ?? 0) > 0);
-  const actionable = ui.canAct && !message.deleted && (!message.hidden || ui.facilitating);
+  const offered = ui.showsActions && !message.deleted && (!message.hidden || ui.facilitating);
+  const actionable = offered && ui.canAct;
 
   async function run(task: () => Promise<string | null>, after?: string) {
     setPending(true);
@@ -276,12 +277,12 @@ export function MessageItem({ message }: { message: Message }) {
       {message.hidden && ui.facilitating && !message.deleted && (
         <p className="msg-hidden-mark">
           Hidden from the room{' '}
-          {ui.canAct && (
+          {ui.showsActions && (
             <button
               type="button"
               className="button-inline"
               aria-describedby={metaId}
-              disabled={pending}
+              disabled={pending || !ui.canAct}
               onClick={() => {
                 void run(
                   async () =>
@@ -335,7 +336,7 @@ export function MessageItem({ message }: { message: Message }) {
         </div>
       )}
 
-      {actionable && open !== 'edit' && (
+      {offered && open !== 'edit' && (
         <div className="msg-actions">
           <button
             type="button"
@@ -352,6 +353,7 @@ export function MessageItem({ message }: { message: Message }) {
             className="button-inline"
             aria-expanded={open === 'react'}
             aria-describedby={metaId}
+            disabled={!actionable}
             onClick={() => {
               setOpen(open === 'react' ? null : 'react');
             }}
@@ -362,8 +364,9 @@ export function MessageItem({ message }: { message: Message }) {
             ref={moreButton}
             type="button"
             className="button-inline"
-            aria-expanded={open === 'more'}
+            aria-expanded={actionable && open === 'more'}
             aria-describedby={metaId}
+            disabled={!actionable}
             onClick={() => {
               setOpen(open === 'more' ? null : 'more');
             }}

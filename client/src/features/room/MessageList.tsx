@@ -1,6 +1,7 @@
 import { useId, useLayoutEffect, useRef, useState, type ReactNode } from 'react';
 import type { Member, Message } from '@hearth/shared';
 import { Author, MessageItem, OwnWarning, ReplyQuote } from './MessageItem.tsx';
+import { NewMessages } from './NewMessages.tsx';
 import type { OutgoingMessage } from './roomClient.ts';
 
 /** Within this distance of the end, new messages keep the view pinned to the newest one. */
@@ -100,6 +101,8 @@ export function MessageList({
   const headingId = useId();
   const scroller = useRef<HTMLDivElement>(null);
   const [nearBottom, setNearBottom] = useState(true);
+  /** The same as `nearBottom`, for the resize observer below, which outlives renders. */
+  const pinned = useRef(true);
   const [seenSeq, setSeenSeq] = useState(0);
   const newestSeq = messages.at(-1)?.seq ?? 0;
   const ownCount = outgoing.length;
@@ -109,6 +112,7 @@ export function MessageList({
     const el = scroller.current;
     if (!el) return;
     const near = el.scrollHeight - el.scrollTop - el.clientHeight < NEAR_BOTTOM_PX;
+    pinned.current = near;
     setNearBottom(near);
     if (near) setSeenSeq(newestSeq);
   }
@@ -126,6 +130,27 @@ export function MessageList({
     if (nearBottom || wroteOne) scrollToEnd();
   }, [newestSeq, ownCount, nearBottom]);
 
+  // When something above the conversation grows or shrinks (the connection line saying it is
+  // reconnecting, a hint, a notice), the box moves and the words in it would move too, just as
+  // the reader was reading them. Scrolling by the same amount keeps them where they were; a
+  // reader at the end stays at the end. Resize observers run before the frame is painted.
+  useLayoutEffect(() => {
+    const el = scroller.current;
+    if (!el) return;
+    let top = el.getBoundingClientRect().top;
+    const observer = new ResizeObserver(() => {
+      const now = el.getBoundingClientRect().top;
+      const moved = now - top;
+      top = now;
+      if (pinned.current) el.scrollTop = el.scrollHeight;
+      else if (moved !== 0) el.scrollTop += moved;
+    });
+    observer.observe(el);
+    return () => {
+      observer.disconnect();
+    };
+  }, []);
+
   const showJump = !nearBottom && newestSeq > seenSeq;
 
   return (
@@ -137,9 +162,9 @@ export function MessageList({
         ref={scroller}
         className="log"
         role="log"
-        aria-live="polite"
-        // New messages are announced; reactions and edits to older ones are not read out.
-        aria-relevant="additions"
+        // NewMessages says what is new; the log itself would read out the whole history on
+        // entering, and every message again after a reconnect.
+        aria-live="off"
         aria-labelledby={headingId}
         aria-busy={busy}
         tabIndex={0}
@@ -165,6 +190,7 @@ export function MessageList({
           ))}
         </ol>
       </div>
+      <NewMessages messages={messages} me={me} ready={!busy} />
       {overlay}
       {showJump && !paused && (
         <button type="button" className="jump button-secondary" onClick={scrollToEnd}>

@@ -248,7 +248,8 @@ function Room({
   );
   const canPost = facilitating || facilitatorPresent;
   const support = useSupportRequest(client, facilitatorPresent);
-  const canAct = inRoom && !closed && connection === 'connected' && !loggedOut;
+  const showsActions = inRoom && !closed && !loggedOut;
+  const canAct = showsActions && connection === 'connected';
 
   const ui = useMemo<RoomUi | null>(
     () =>
@@ -257,6 +258,7 @@ function Room({
             client,
             me: info.me,
             facilitating,
+            showsActions,
             canAct,
             categories: info.contentWarnings,
             preferences,
@@ -268,7 +270,7 @@ function Room({
             },
           }
         : null,
-    [info, client, facilitating, canAct, preferences, byId, isRevealed, setRevealed],
+    [info, client, facilitating, showsActions, canAct, preferences, byId, isRevealed, setRevealed],
   );
 
   const canRetryConnection =
@@ -604,7 +606,8 @@ function Room({
                     client.discard(clientId);
                   }}
                 />
-                <p className="typing" aria-live="polite">
+                {/* Not a live region: typing comes and goes too often to be read out. */}
+                <p className="typing">
                   {typingWords(typingNames)}
                 </p>
                 {!closed && (!problem || draft !== '') && (

@@ -70,6 +70,8 @@ const notConnected: ApiError = {
   code: 'unavailable',
   message: 'The room is not connected just now. Please try again in a moment.',
 };
+/** Said beside "Reconnecting…" while the device itself says it has no network. */
+const deviceOffline = 'This device is offline just now.';
 const noAnswer: ApiError = {
   code: 'unavailable',
   message: 'The room did not answer in time. Please try again.',
@@ -291,7 +293,9 @@ export class RoomClient {
     });
     socket.on('connect_error', (error: Error & { data?: unknown }) => {
       if (socket.active) {
-        this.update({ notice: 'Hearth cannot be reached right now. Still trying…' });
+        this.update({
+          notice: navigator.onLine ? 'Hearth cannot be reached right now. Still trying…' : deviceOffline,
+        });
         return;
       }
       // The server refused the handshake itself, so socket.io will not retry on its own.
@@ -334,6 +338,7 @@ export class RoomClient {
       if (me && isFacilitator(me) && document.visibilityState === 'visible') this.fetchConsole();
     }, CONSOLE_REFRESH_MS);
     document.addEventListener('visibilitychange', this.onVisibilityChange);
+    window.addEventListener('offline', this.onDeviceOffline);
     socket.connect();
   }
 
@@ -346,6 +351,7 @@ export class RoomClient {
     clearInterval(this.consoleTimer);
     this.consoleTimer = undefined;
     document.removeEventListener('visibilitychange', this.onVisibilityChange);
+    window.removeEventListener('offline', this.onDeviceOffline);
     for (const timer of this.timers) clearTimeout(timer);
     this.timers.clear();
     this.resendTimers.clear();
@@ -609,6 +615,19 @@ export class RoomClient {
 
   private readonly onVisibilityChange = (): void => {
     this.quietCatchUp();
+  };
+
+  /**
+   * The device says it lost the network. A connection that died with it would look alive until
+   * its next ping went unanswered (up to 45 seconds), and messages written meanwhile would seem
+   * to be on their way. Closing it says "Reconnecting" at once; socket.io then keeps trying, and
+   * the join after it sends what was kept and catches up on what was missed.
+   */
+  private readonly onDeviceOffline = (): void => {
+    const socket = this.socket;
+    if (!socket) return;
+    this.update({ notice: deviceOffline });
+    if (socket.connected) socket.io.engine.close();
   };
 
   /** The light, regular check of a quiet room; skipped when the client heard from it lately. */

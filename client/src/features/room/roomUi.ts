@@ -8,7 +8,12 @@ export interface RoomUi {
   me: Member;
   /** The viewer facilitates this room: may add warnings and let people in. */
   facilitating: boolean;
-  /** Actions on messages are offered (in the room, connected, session not ended). */
+  /**
+   * Actions on messages are shown (in the room, session not ended). They stay in place while
+   * the connection is away, so that messages do not change height and the view does not jump.
+   */
+  showsActions: boolean;
+  /** Actions that need the server can be taken now (and connected). */
   canAct: boolean;
   categories: readonly CwCategory[];
   preferences: RoomPreferences;
