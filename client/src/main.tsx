@@ -3,9 +3,11 @@ import { StrictMode } from 'react';
 import { createRoot } from 'react-dom/client';
 import { App } from './App.tsx';
 import { loadClientConfig } from './lib/quickExit.ts';
+import { followVisualViewport } from './lib/visualViewport.ts';
 import './styles.css';
 
 loadClientConfig();
+followVisualViewport();
 
 const container = document.getElementById('root');
 if (!container) throw new Error('index.html has no #root element');
