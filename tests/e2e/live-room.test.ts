@@ -1,0 +1,210 @@
+import type { Page } from 'playwright-core';
+import { afterAll, describe, expect, it } from 'vitest';
+import { browserAvailable, browserWithHearth } from '../support/browser.ts';
+import { createGroup, createOrganiser, inviteParticipant, newClientId, startSession } from '../support/factories.ts';
+import type { HttpClient } from '../support/http.ts';
+import { command, connect, unwrap, type TestSocket } from '../support/socket.ts';
+import { collectPageErrors, enterRoom, pageAs } from './roomPages.ts';
+
+const smallPhone = { width: 360, height: 740 };
+
+/** The polite live region that says new messages (the log itself is not a live region). */
+const announcer = (page: Page) => page.locator('.log-wrap > div[aria-live="polite"][aria-relevant="additions"]');
+const messageIn = (page: Page, words: string) => page.locator('ol.msgs > li').filter({ hasText: words });
+
+describe.runIf(browserAvailable)('a room people can rely on', () => {
+  const world = browserWithHearth();
+  let organiser: HttpClient | undefined;
+  const sockets: TestSocket[] = [];
+  afterAll(() => {
+    for (const socket of sockets) socket.close();
+  });
+
+  /** A room of its own with its facilitator inside on a socket, and a participant's page. */
+  async function room() {
+    organiser ??= await createOrganiser(world.node);
+    const group = await createGroup(organiser, undefined, { waitingRoom: false });
+    const session = await startSession(organiser, group.id);
+    const facilitator = await connect(world.node.url, organiser.cookie);
+    sockets.push(facilitator);
+    unwrap(await command(facilitator, 'room:join', { sessionId: session.id, afterSeq: 0, reminderAcknowledged: true }));
+    const participant = await inviteParticipant(organiser, group.id);
+    const page = await pageAs(world.browser, world.node, participant.client, smallPhone);
+    const say = async (text: string, warning: { categories: string[]; note: string } | null = null) =>
+      unwrap(await command(facilitator, 'message:send', { sessionId: session.id, clientId: newClientId(), text, warning }));
+    const posted = async () => {
+      const events = unwrap(await command(facilitator, 'room:catch-up', { sessionId: session.id, afterSeq: 0 })).events;
+      return events.flatMap((event) => ('message' in event ? [event.message.text] : []));
+    };
+    return { group, session, facilitator, page, say, posted, url: `${world.node.url}/rooms/${session.id}` };
+  }
+
+
+  it('says new messages from others, once each: not the history, not typing, not one’s own, and no words behind a warning', async () => {
+    const { group, session, facilitator, page, say, posted, url } = await room();
+    const pageErrors = collectPageErrors([page]);
+    await say('Earlier words, already here before anyone arrived.');
+    await say('More earlier words.');
+
+    await page.goto(url);
+    await enterRoom(page);
+    await messageIn(page, 'More earlier words.').waitFor();
+    const region = announcer(page);
+    expect(await region.count()).toBe(1);
+    // The log is not read out as a whole: it is not a live region itself.
+    expect(await page.getByRole('log').getAttribute('aria-live')).toBe('off');
+
+    await say('Welcome, everyone. Take your time.');
+    const name = `${group.myPseudonym} (facilitator)`;
+    await expect.poll(() => region.innerText()).toBe(`${name}: Welcome, everyone. Take your time.`);
+
+    await say('That winter I hurt myself. I am safer now.', { categories: ['self-harm'], note: '' });
+    await expect
+      .poll(() => region.innerText())
+      .toContain(`${name} wrote a message with a content warning: Self-harm. It stays hidden until you choose to show it.`);
+    expect(await region.innerText()).not.toContain('hurt myself');
+
+    // One's own message is not read back.
+    const composer = page.getByLabel('Message', { exact: true });
+    await composer.fill('Thank you for having me.');
+    await composer.press('Enter');
+    await expect.poll(async () => (await posted()).includes('Thank you for having me.')).toBe(true);
+    await messageIn(page, 'Thank you for having me.').locator('.msg-time, time').first().waitFor();
+
+    // Typing shows, but nothing is said for it.
+    unwrap(await command(facilitator, 'room:typing', { sessionId: session.id }));
+    const typing = page.locator('p.typing');
+    await expect.poll(() => typing.innerText()).toContain('is typing');
+    expect(await typing.evaluate((element) => element.closest('[aria-live]'))).toBeNull();
+
+    await say('Shall we begin?');
+    await expect.poll(() => region.innerText()).toContain(`${name}: Shall we begin?`);
+    const said = (await region.innerText()).split('\n').filter((line) => line.trim() !== '');
+    expect(said).toEqual([
+      `${name}: Welcome, everyone. Take your time.`,
+      `${name} wrote a message with a content warning: Self-harm. It stays hidden until you choose to show it.`,
+      `${name}: Shall we begin?`,
+    ]);
+    expect(pageErrors).toEqual([]);
+  });
+
+  it('says when the device is offline, keeps what was written and sends it once on return, and catches up without moving the view', async () => {
+    const { page, say, posted, url } = await room();
+    const pageErrors = collectPageErrors([page]);
+    for (let i = 1; i <= 24; i++) await say(`Earlier message number ${String(i)}, to fill the screen.`);
+
+    await page.goto(url);
+    await enterRoom(page);
+    await messageIn(page, 'Earlier message number 24,').waitFor();
+    const status = page.locator('.room-status [role="status"]');
+    await expect.poll(() => status.innerText()).toBe('Connected');
+
+    await page.context().setOffline(true);
+    await expect.poll(() => status.innerText()).toContain('Reconnecting… your messages are kept');
+    expect(await status.innerText()).toContain('This device is offline just now.');
+
+    // Written while offline: kept on the page and said to be waiting.
+    const composer = page.getByLabel('Message', { exact: true });
+    await composer.fill('Still here, my connection is patchy tonight.');
+    await composer.press('Enter');
+    const waiting = messageIn(page, 'Still here, my connection is patchy tonight.');
+    await waiting.getByText('Waiting for the connection…').waitFor();
+
+    // The reader scrolls back to reread, while others carry on.
+    const log = page.getByRole('log');
+    await log.evaluate((element) => {
+      element.scrollTop = 200;
+    });
+    // The first message wholly in view: where the reader's eyes are.
+    const firstInView = () =>
+      log.evaluate((element) => {
+        const edge = element.getBoundingClientRect().top;
+        const item = Array.from(element.querySelectorAll("ol.msgs > li")).find(
+          (li) => li.getBoundingClientRect().top >= edge,
+        );
+        return { text: item?.querySelector('.msg-text')?.textContent ?? '', top: item?.getBoundingClientRect().top ?? 0 };
+      });
+    const before = await firstInView();
+    expect(before.text).toMatch(/^Earlier message number/);
+    for (let i = 1; i <= 5; i++) await say(`While you were away, part ${String(i)}.`);
+    // Nothing got out while the device was offline.
+    expect(await posted()).not.toContain('Still here, my connection is patchy tonight.');
+
+    await page.context().setOffline(false);
+    await expect.poll(() => status.innerText(), { timeout: 20_000 }).toBe('Connected');
+    for (let i = 1; i <= 5; i++) await messageIn(page, `While you were away, part ${String(i)}.`).waitFor();
+    await expect.poll(async () => (await posted()).filter((text) => text.startsWith('Still here')).length).toBe(1);
+    await expect.poll(() => waiting.getByText('Waiting for the connection…').count()).toBe(0);
+
+    // Caught up in order, once each, and the view stayed where the reader was.
+    const texts = await page.locator('ol.msgs > li .msg-text').allInnerTexts();
+    const away = texts.filter((text) => text.startsWith('While you were away'));
+    expect(away).toEqual([1, 2, 3, 4, 5].map((i) => `While you were away, part ${String(i)}.`));
+    expect(texts.filter((text) => text.startsWith('Still here'))).toHaveLength(1);
+    const after = await messageIn(page, before.text)
+      .locator('.msg-text')
+      .evaluate((element) => element.closest('li')!.getBoundingClientRect().top);
+    expect(Math.abs(after - before.top)).toBeLessThanOrEqual(1);
+    await page.getByRole('button', { name: 'New messages below' }).waitFor();
+    // The catch-up is said as a count, not read out message by message.
+    await expect.poll(() => announcer(page).innerText()).toContain('5 new messages.');
+    expect(pageErrors).toEqual([]);
+  });
+
+  it('keeps the message box, Send and quick exit in view when an on-screen keyboard takes half the screen', async () => {
+    const { page, say, url } = await room();
+    for (let i = 1; i <= 12; i++) await say(`A message to fill the room, number ${String(i)}.`);
+    await page.goto(url);
+    await enterRoom(page);
+    await messageIn(page, 'number 12.').waitFor();
+    // Chrome on Android resizes the page for its keyboard when asked to; this page asks.
+    expect(await page.locator('meta[name="viewport"]').getAttribute('content')).toContain(
+      'interactive-widget=resizes-content',
+    );
+
+    const composer = page.getByLabel('Message', { exact: true });
+    await composer.focus();
+    await page.setViewportSize({ width: 360, height: 380 });
+    const inView = (name: string, box: { y: number; height: number } | null) => {
+      expect(box, name).not.toBeNull();
+      expect(box!.y, `${name} top`).toBeGreaterThanOrEqual(0);
+      expect(box!.y + box!.height, `${name} bottom`).toBeLessThanOrEqual(380);
+    };
+    await expect
+      .poll(async () => {
+        const box = await page.getByRole('button', { name: 'Send', exact: true }).boundingBox();
+        return box ? box.y + box.height : Infinity;
+      })
+      .toBeLessThanOrEqual(380);
+    inView('message box', await composer.boundingBox());
+    inView('Send', await page.getByRole('button', { name: 'Send', exact: true }).boundingBox());
+    inView('Quick exit', await page.getByRole('button', { name: 'Quick exit' }).boundingBox());
+    // The page itself does not scroll: the conversation gives up the room, and still scrolls.
+    expect(await page.evaluate(() => document.scrollingElement!.scrollHeight <= innerHeight + 1)).toBe(true);
+    expect(await page.getByRole('log').evaluate((element) => element.scrollHeight > element.clientHeight)).toBe(true);
+    await composer.pressSequentially('Typing with the keyboard open');
+    expect(await composer.inputValue()).toBe('Typing with the keyboard open');
+  });
+
+  it('breathes with a moving circle only when motion is welcome, and in words otherwise', async () => {
+    const { session, facilitator, page, url } = await room();
+    await page.emulateMedia({ reducedMotion: 'reduce' });
+    await page.goto(url);
+    await enterRoom(page);
+    unwrap(await command(facilitator, 'room:pause', { sessionId: session.id, seconds: 60 }));
+    const prompt = page.getByRole('region', { name: 'A moment of grounding' });
+    await prompt.waitFor();
+    await prompt.getByText('Breathe in slowly, counting to four.').waitFor();
+    expect(await prompt.locator('.breath').isVisible()).toBe(false);
+
+    await page.emulateMedia({ reducedMotion: 'no-preference' });
+    await prompt.locator('.breath').waitFor();
+    expect(await prompt.getByText('Breathe in slowly, counting to four.').isVisible()).toBe(false);
+    expect(await prompt.locator('.breath-circle').evaluate((element) => getComputedStyle(element).animationName)).toBe(
+      'breathe',
+    );
+    unwrap(await command(facilitator, 'room:resume', { sessionId: session.id }));
+    await prompt.waitFor({ state: 'detached' });
+  });
+
+});
