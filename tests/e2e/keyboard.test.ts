@@ -13,7 +13,7 @@ import { collectPageErrors, desktop, pageAs } from './roomPages.ts';
 /** The most Tab presses a control may be away from where focus is; more means it is lost. */
 const MOST_PRESSES = 60;
 
-/** What an element that has focus shows: its outline, or a ring drawn with a shadow. */
+/** Whether the element with focus shows it (an outline, or a ring drawn with a shadow) and is not covered. */
 type FocusLook = { what: string; visible: boolean };
 
 async function focusLook(page: Page): Promise<FocusLook> {
@@ -24,7 +24,17 @@ async function focusLook(page: Page): Promise<FocusLook> {
     const outline = style.outlineStyle !== 'none' && parseFloat(style.outlineWidth) >= 2;
     const ring = style.boxShadow !== 'none';
     const name = (element.getAttribute('aria-label') ?? element.textContent ?? '').trim().slice(0, 40);
-    return { what: `${element.tagName.toLowerCase()} "${name}"`, visible: outline || ring };
+    // Not hidden under the quick-exit button, which stays fixed above everything.
+    const box = element.getBoundingClientRect();
+    const exit = document.querySelector('.quick-exit');
+    const over = exit && exit !== element ? exit.getBoundingClientRect() : null;
+    const underExit =
+      over !== null &&
+      box.left >= over.left &&
+      box.right <= over.right &&
+      box.top >= over.top &&
+      box.bottom <= over.bottom;
+    return { what: `${element.tagName.toLowerCase()} "${name}"`, visible: (outline || ring) && !underExit };
   });
 }
 
