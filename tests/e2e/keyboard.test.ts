@@ -1,12 +1,7 @@
-import { createServer, type Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
-import type { Browser, Locator, Page } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { browserAvailable, launchBrowser } from '../support/browser.ts';
+import type { Locator, Page } from 'playwright-core';
+import { afterAll, describe, expect, it } from 'vitest';
+import { browserAvailable, browserWithHearth, neutralSite } from '../support/browser.ts';
 import { createGroup, createOrganiser, joinWithNewAccount, newClientId, startSession } from '../support/factories.ts';
-import { startNode, type Node } from '../support/hearth.ts';
-import type { HttpClient } from '../support/http.ts';
-import { modes, type Provisioned } from '../support/modes.ts';
 import { command, connect, unwrap, type TestSocket } from '../support/socket.ts';
 import { collectPageErrors, desktop, pageAs } from './roomPages.ts';
 
@@ -52,44 +47,21 @@ async function tabTo(page: Page, target: Locator, looks: FocusLook[], backwards 
 }
 
 describe.runIf(browserAvailable)('the room with a keyboard only', () => {
-  const neutralPage =
-    '<!doctype html><html lang="en"><head><meta charset="utf-8"><title>Recipes</title></head>' +
-    '<body><h1>Recipes</h1><p>A simple soup for a cold evening.</p></body></html>';
+  const neutral = neutralSite('Recipes', 'A simple soup for a cold evening.');
+  const world = browserWithHearth(() => ({ quickExitUrl: neutral.url }));
   const warnedWords = 'Some nights the memories of that year come back and I do not sleep.';
-  let neutral: Server;
-  let neutralUrl = '';
-  let place: Provisioned | undefined;
-  let node: Node | undefined;
-  let browser: Browser | undefined;
-  let organiser: HttpClient;
   let facilitator: TestSocket | undefined;
 
-  beforeAll(async () => {
-    neutral = createServer((_request, response) => {
-      response.writeHead(200, { 'content-type': 'text/html; charset=utf-8' });
-      response.end(neutralPage);
-    });
-    await new Promise<void>((resolve) => neutral.listen(0, '127.0.0.1', resolve));
-    neutralUrl = `http://127.0.0.1:${(neutral.address() as AddressInfo).port}/recipes`;
-    place = await modes.find((mode) => mode.name === 'embedded')!.provision();
-    node = await startNode(place, { quickExitUrl: neutralUrl });
-    browser = await launchBrowser();
-    organiser = await createOrganiser(node);
-  });
-
-  afterAll(async () => {
+  afterAll(() => {
     facilitator?.close();
-    await browser?.close();
-    await node?.close();
-    await place?.dispose();
-    await new Promise<void>((resolve) => (neutral ? neutral.close(() => resolve()) : resolve()));
   });
 
   it('accepts the agreements, enters, reads them, reveals a warned message, sends one with a warning, steps out and leaves by quick exit', async () => {
+    const organiser = await createOrganiser(world.node);
     const group = await createGroup(organiser, undefined, { waitingRoom: false });
     const session = await startSession(organiser, group.id);
     // The facilitator is in the room and has written something behind a warning.
-    facilitator = await connect(node!.url, organiser.cookie);
+    facilitator = await connect(world.node.url, organiser.cookie);
     unwrap(await command(facilitator, 'room:join', { sessionId: session.id, afterSeq: 0, reminderAcknowledged: true }));
     unwrap(
       await command(facilitator, 'message:send', {
@@ -100,12 +72,12 @@ describe.runIf(browserAvailable)('the room with a keyboard only', () => {
       }),
     );
     const person = await joinWithNewAccount(organiser, group.id, { acceptAgreement: false });
-    const page = await pageAs(browser!, node!, person.client, desktop);
+    const page = await pageAs(world.browser, world.node, person.client, desktop);
     const pageErrors = collectPageErrors([page]);
     const looks: FocusLook[] = [];
 
     // The group page: quick exit is the first stop, then the agreements, read and accepted.
-    await page.goto(`${node!.url}/groups/${group.id}`);
+    await page.goto(`${world.node.url}/groups/${group.id}`);
     const accept = page.getByRole('button', { name: 'I accept these agreements' });
     await accept.waitFor();
     await page.keyboard.press('Tab');
@@ -186,7 +158,7 @@ describe.runIf(browserAvailable)('the room with a keyboard only', () => {
     // Quick exit, reached with Shift+Tab from wherever focus is.
     await tabTo(page, page.getByRole('button', { name: 'Quick exit' }), looks, true);
     await page.keyboard.press('Enter');
-    await page.waitForURL(neutralUrl);
+    await page.waitForURL(neutral.url);
     await expect.poll(async () => (await person.client.get('/api/me')).status).toBe(401);
 
     // Tab past the last control leaves the page for the browser's own controls (body here).

@@ -1,8 +1,6 @@
-import { createServer, type Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
-import type { Browser, Page } from 'playwright-core';
+import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { browserAvailable, browserWithHearth, launchBrowser, shoot } from '../support/browser.ts';
+import { browserAvailable, browserWithHearth, neutralSite, shoot } from '../support/browser.ts';
 import {
   createGroup,
   createOrganiser,
@@ -10,9 +8,7 @@ import {
   newClientId,
   startSession,
 } from '../support/factories.ts';
-import { startNode, type Node } from '../support/hearth.ts';
 import type { HttpClient } from '../support/http.ts';
-import { modes, type Provisioned } from '../support/modes.ts';
 import { command, connect, unwrap, type TestSocket } from '../support/socket.ts';
 import { collectPageErrors, desktop, enterRoom, pageAs, phone } from './roomPages.ts';
 
@@ -110,56 +106,35 @@ describe.runIf(browserAvailable)('content warnings in the room', () => {
 });
 
 describe.runIf(browserAvailable)('quick exit', () => {
-  const neutralPage =
-    '<!doctype html><html lang="en"><head><meta charset="utf-8"><title>Weather</title></head>' +
-    '<body><h1>Weather</h1><p>Light rain this afternoon, clearing later.</p></body></html>';
+  const neutral = neutralSite('Weather', 'Light rain this afternoon, clearing later.');
+  const world = browserWithHearth(() => ({ quickExitUrl: neutral.url }));
   const roomWords = 'The kettle is on; take a seat whenever you are ready.';
-  let neutral: Server;
-  let neutralUrl = '';
-  let place: Provisioned | undefined;
-  let node: Node | undefined;
-  let browser: Browser | undefined;
   let organiser: HttpClient;
   let facilitatorSocket: TestSocket | undefined;
   let groupId = '';
   let sessionId = '';
 
   beforeAll(async () => {
-    neutral = createServer((_request, response) => {
-      response.writeHead(200, { 'content-type': 'text/html; charset=utf-8' });
-      response.end(neutralPage);
-    });
-    await new Promise<void>((resolve) => neutral.listen(0, '127.0.0.1', resolve));
-    neutralUrl = `http://127.0.0.1:${(neutral.address() as AddressInfo).port}/weather`;
-
-    place = await modes.find((mode) => mode.name === 'embedded')!.provision();
-    node = await startNode(place, { quickExitUrl: neutralUrl });
-    browser = await launchBrowser();
-
-    organiser = await createOrganiser(node);
+    organiser = await createOrganiser(world.node);
     groupId = (await createGroup(organiser, undefined, { waitingRoom: false })).id;
     sessionId = (await startSession(organiser, groupId)).id;
     // The facilitator is in the room and has said something, so there is room content to hide.
-    facilitatorSocket = await connect(node.url, organiser.cookie);
+    facilitatorSocket = await connect(world.node.url, organiser.cookie);
     unwrap(await command(facilitatorSocket, 'room:join', { sessionId, afterSeq: 0, reminderAcknowledged: true }));
     unwrap(await command(facilitatorSocket, 'message:send', { sessionId, clientId: newClientId(), text: roomWords }));
   });
 
-  afterAll(async () => {
+  afterAll(() => {
     facilitatorSocket?.close();
-    await browser?.close();
-    await node?.close();
-    await place?.dispose();
-    await new Promise<void>((resolve) => (neutral ? neutral.close(() => resolve()) : resolve()));
   });
 
   /** A participant who came to the room from the group page, with things kept in storage. */
   async function participantInRoom() {
     const { client } = await inviteParticipant(organiser, groupId);
-    const page = await pageAs(browser!, node!, client, phone);
+    const page = await pageAs(world.browser, world.node, client, phone);
     const config = page.waitForResponse((response) => response.url().endsWith('/api/config'));
-    await page.goto(`${node!.url}/groups/${groupId}`);
-    expect((await (await config).json()).quickExitUrl).toBe(neutralUrl);
+    await page.goto(`${world.node.url}/groups/${groupId}`);
+    expect((await (await config).json()).quickExitUrl).toBe(neutral.url);
     await page.getByRole('link', { name: 'Enter room' }).click();
     await enterRoom(page);
     await page.getByText(roomWords, { exact: true }).waitFor();
@@ -171,7 +146,7 @@ describe.runIf(browserAvailable)('quick exit', () => {
   }
 
   async function expectLeftForGood(page: Page, client: HttpClient) {
-    await page.waitForURL(neutralUrl);
+    await page.waitForURL(neutral.url);
     expect(await page.title()).toBe('Weather');
     // The login has ended on the server: the old cookie no longer works.
     await expect.poll(async () => (await client.get('/api/me')).status).toBe(401);
@@ -182,7 +157,7 @@ describe.runIf(browserAvailable)('quick exit', () => {
     // it sends the person to log in (with the group page as where to return).
     await page.getByRole('heading', { name: 'Log in' }).waitFor();
     const back = new URL(page.url());
-    expect(back.origin + back.pathname).toBe(`${node!.url}/login`);
+    expect(back.origin + back.pathname).toBe(`${world.node.url}/login`);
     expect(back.searchParams.get('next')).toBe(`/groups/${groupId}`);
     expect(await page.content()).not.toContain(roomWords);
     // What Hearth kept in this tab and this browser is gone.
@@ -239,8 +214,8 @@ describe.runIf(browserAvailable)('quick exit', () => {
   });
 
   it('is on every page, and says what it does and cannot do', async () => {
-    const page = await (await browser!.newContext({ viewport: phone })).newPage();
-    await page.goto(`${node!.url}/login`);
+    const page = await (await world.browser.newContext({ viewport: phone })).newPage();
+    await page.goto(`${world.node.url}/login`);
     await page.getByRole('button', { name: 'Quick exit' }).waitFor();
     await page.getByRole('link', { name: 'About quick exit' }).click();
     await page.getByRole('heading', { name: 'About quick exit' }).waitFor();

@@ -1,8 +1,11 @@
 import { existsSync } from 'node:fs';
 import { mkdir } from 'node:fs/promises';
+import { createServer, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import path from 'node:path';
 import { chromium, type Browser, type Page } from 'playwright-core';
 import { afterAll, beforeAll } from 'vitest';
+import type { Config } from '../../server/src/config.ts';
 import { startNode, type Node } from './hearth.ts';
 import { modes, type Provisioned } from './modes.ts';
 
@@ -36,15 +39,16 @@ export function launchBrowser(): Promise<Browser> {
 
 /**
  * A browser test's world: Hearth on the embedded default and one Chromium, started before the
- * file's tests and stopped after them. The getters are read inside tests.
+ * file's tests and stopped after them. The getters are read inside tests; `overrides` is read
+ * when the node starts (so it may use a `neutralSite` registered before it).
  */
-export function browserWithHearth() {
+export function browserWithHearth(overrides: () => Partial<Config> = () => ({})) {
   let place: Provisioned | undefined;
   let node: Node | undefined;
   let browser: Browser | undefined;
   beforeAll(async () => {
     place = await modes.find((mode) => mode.name === 'embedded')!.provision();
-    node = await startNode(place);
+    node = await startNode(place, overrides());
     browser = await launchBrowser();
   });
   afterAll(async () => {
@@ -58,6 +62,35 @@ export function browserWithHearth() {
     },
     get browser() {
       return browser!;
+    },
+  };
+}
+
+/**
+ * A neutral website on loopback for quick exit to lead to, as a deployment's would (a weather or
+ * recipes page). Register it before the node whose `quickExitUrl` it is.
+ */
+export function neutralSite(title: string, text: string) {
+  const page =
+    `<!doctype html><html lang="en"><head><meta charset="utf-8"><title>${title}</title></head>` +
+    `<body><h1>${title}</h1><p>${text}</p></body></html>`;
+  let server: Server | undefined;
+  let url = '';
+  beforeAll(async () => {
+    const listening = createServer((_request, response) => {
+      response.writeHead(200, { 'content-type': 'text/html; charset=utf-8' });
+      response.end(page);
+    });
+    server = listening;
+    await new Promise<void>((resolve) => listening.listen(0, '127.0.0.1', resolve));
+    url = `http://127.0.0.1:${String((listening.address() as AddressInfo).port)}/${title.toLowerCase()}`;
+  });
+  afterAll(async () => {
+    await new Promise<void>((resolve) => (server ? server.close(() => resolve()) : resolve()));
+  });
+  return {
+    get url() {
+      return url;
     },
   };
 }
