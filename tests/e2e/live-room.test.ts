@@ -1,7 +1,14 @@
 import type { Page } from 'playwright-core';
 import { afterAll, describe, expect, it } from 'vitest';
 import { browserAvailable, browserWithHearth } from '../support/browser.ts';
-import { createGroup, createOrganiser, inviteParticipant, newClientId, startSession } from '../support/factories.ts';
+import {
+  createGroup,
+  createOrganiser,
+  inviteParticipant,
+  memberIdOf,
+  newClientId,
+  startSession,
+} from '../support/factories.ts';
 import type { HttpClient } from '../support/http.ts';
 import { command, connect, unwrap, type TestSocket } from '../support/socket.ts';
 import { collectPageErrors, enterRoom, pageAs } from './roomPages.ts';
@@ -36,7 +43,7 @@ describe.runIf(browserAvailable)('a room people can rely on', () => {
       const events = unwrap(await command(facilitator, 'room:catch-up', { sessionId: session.id, afterSeq: 0 })).events;
       return events.flatMap((event) => ('message' in event ? [event.message.text] : []));
     };
-    return { group, session, facilitator, page, say, posted, url: `${world.node.url}/rooms/${session.id}` };
+    return { group, session, facilitator, participant, page, say, posted, url: `${world.node.url}/rooms/${session.id}` };
   }
 
 
@@ -207,4 +214,74 @@ describe.runIf(browserAvailable)('a room people can rely on', () => {
     await prompt.waitFor({ state: 'detached' });
   });
 
+
+  it('keeps words written to the facilitators when the panel closes, holds a request for support until back online, and says a check-in and a private reply', async () => {
+    const { group, session, facilitator, participant, page, url } = await room();
+    const pageErrors = collectPageErrors([page]);
+    await page.goto(url);
+    await enterRoom(page);
+
+    const side = page.getByRole('button', { name: /^Message the facilitators/ });
+    await side.click();
+    const privately = page.getByLabel('Your message to the facilitators');
+    await privately.fill('I am not okay tonight, and I am not sure why.');
+    await page.keyboard.press('Escape');
+    await page.getByRole('button', { name: 'Crisis resources' }).click();
+    await page.getByRole('button', { name: 'Close Crisis resources' }).click();
+    await side.click();
+    expect(await privately.inputValue()).toBe('I am not okay tonight, and I am not sure why.');
+    await page.keyboard.press('Escape');
+
+    // Asked while offline: said to be held, and sent once the connection is back.
+    await page.context().setOffline(true);
+    const status = page.locator('.room-status [role="status"]');
+    await expect.poll(() => status.innerText()).toContain('Reconnecting');
+    const support = page.getByRole('button', { name: 'I need support' });
+    expect(await support.isEnabled()).toBe(true);
+    await support.click();
+    await page.getByText('The room is reconnecting; your request will reach the facilitators').waitFor();
+    const requests = async () =>
+      unwrap(await command(facilitator, 'staff:state', { sessionId: session.id })).supportRequests.length;
+    expect(await requests()).toBe(0);
+    await page.context().setOffline(false);
+    await page.getByText(/^You asked for support at .+\. The facilitators have been told/).waitFor({ timeout: 20_000 });
+    expect(await requests()).toBe(1);
+
+    // What sighted people notice at a glance is said too.
+    const happenings = page.locator('.room > div[aria-live="polite"][aria-relevant="additions"]');
+    unwrap(await command(facilitator, 'checkin:open', { sessionId: session.id }));
+    await expect.poll(() => happenings.innerText()).toContain('A facilitator opened a check-in round');
+    const participantId = await memberIdOf(organiser!, group.id, participant.pseudonym);
+    unwrap(
+      await command(facilitator, 'side:send', {
+        sessionId: session.id,
+        participantId,
+        clientId: newClientId(),
+        text: 'I saw your message. I am here; take your time.',
+      }),
+    );
+    await expect.poll(() => happenings.innerText()).toContain('A facilitator has written to you privately.');
+    // Private words are not spoken until the thread is open.
+    expect(await happenings.innerText()).not.toContain('I am here; take your time');
+    expect(pageErrors).toEqual([]);
+  });
+
+  it('lets arrow keys pass over "Always show" without revealing anything until the choice is saved', async () => {
+    const { page, say, url } = await room();
+    await say('Last year I hurt myself. I am safer now.', { categories: ['self-harm'], note: '' });
+    await page.goto(url);
+    await enterRoom(page);
+    const warned = messageIn(page, 'Content warning: Self-harm');
+    await warned.waitFor();
+    await page.getByRole('button', { name: 'Room settings' }).click();
+    const selfHarm = page.getByRole('region', { name: 'Room settings' }).getByRole('group', { name: 'Self-harm' });
+    await selfHarm.getByLabel('Ask').focus();
+    await page.keyboard.press('ArrowUp');
+    await expect.poll(() => selfHarm.getByLabel('Always show').isChecked()).toBe(true);
+    await page.getByText('Not saved yet.').waitFor();
+    expect(await page.getByText('Last year I hurt myself. I am safer now.', { exact: true }).count()).toBe(0);
+    await page.keyboard.press('ArrowDown');
+    await expect.poll(() => selfHarm.getByLabel('Ask').isChecked()).toBe(true);
+    expect(await page.getByText('Last year I hurt myself. I am safer now.', { exact: true }).count()).toBe(0);
+  });
 });

@@ -69,6 +69,9 @@ describe.runIf(browserAvailable)('content warnings in the room', () => {
     await reader.getByRole('button', { name: 'Room settings' }).click();
     const settings = reader.getByRole('region', { name: 'Room settings' });
     await settings.getByRole('group', { name: 'Self-harm' }).getByLabel('Always hide').check();
+    // Nothing changes until the choice is saved.
+    await settings.getByText('Not saved yet.').waitFor();
+    await settings.getByRole('button', { name: 'Save content-warning choices' }).click();
     await settings.getByText('Saved.').waitFor();
     await settings.getByRole('button', { name: 'Close' }).click();
 

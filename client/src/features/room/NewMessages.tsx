@@ -1,5 +1,5 @@
 import { useEffect, useRef } from 'react';
-import type { Member, Message } from '@hearth/shared';
+import type { Member, Message, SideMessage } from '@hearth/shared';
 import { isFacilitator, memberName } from '../../lib/format.ts';
 import type { RoomUi } from './roomUi.ts';
 import { useRoomUi } from './roomUi.ts';
@@ -11,6 +11,18 @@ const ONE_BY_ONE = 3;
 const KEPT = 5;
 /** How long a line stays after it was said; the live region is not a second copy of the log. */
 const KEPT_MS = 20_000;
+
+/** Adds a line to a live region, to leave again after a while (see KEPT_MS). */
+function say(region: HTMLElement, text: string, messageId: string | null = null) {
+  const line = document.createElement('p');
+  line.textContent = text;
+  if (messageId) line.dataset.messageId = messageId;
+  region.append(line);
+  setTimeout(() => {
+    line.remove();
+  }, KEPT_MS);
+  while (region.childElementCount > KEPT) region.firstElementChild?.remove();
+}
 
 /**
  * What a screen reader says when someone else's message arrives, or null when nothing should
@@ -67,17 +79,48 @@ export function NewMessages({ messages, me, ready }: { messages: readonly Messag
     });
     if (lines.length === 0) return;
     const said = lines.length > ONE_BY_ONE ? [{ text: `${String(lines.length)} new messages.`, messageId: null }] : lines;
-    for (const { text, messageId } of said) {
-      const line = document.createElement('p');
-      line.textContent = text;
-      if (messageId) line.dataset.messageId = messageId;
-      el.append(line);
-      setTimeout(() => {
-        line.remove();
-      }, KEPT_MS);
-    }
-    while (el.childElementCount > KEPT) el.firstElementChild?.remove();
+    for (const { text, messageId } of said) say(el, text, messageId);
   }, [messages, me, ready, ui]);
+
+  return <div ref={region} className="visually-hidden" aria-live="polite" aria-relevant="additions" />;
+}
+
+/**
+ * The same, for what happens in the room that sighted people notice at a glance: a check-in
+ * round opening, and a facilitator writing privately (read out when the thread is open, said as
+ * a fact otherwise, so private words are not spoken unasked).
+ */
+export function RoomHappenings({
+  checkInId,
+  sideFromOthers,
+  sideOpen,
+}: {
+  checkInId: string | null;
+  sideFromOthers: readonly SideMessage[];
+  sideOpen: boolean;
+}) {
+  const region = useRef<HTMLDivElement>(null);
+  const lastCheckIn = useRef(checkInId);
+  /** Private messages already there when the room was entered are not news. */
+  const sideHeard = useRef(sideFromOthers.length);
+
+  useEffect(() => {
+    const el = region.current;
+    if (!el) return;
+    if (checkInId !== null && checkInId !== lastCheckIn.current) {
+      say(el, 'A facilitator opened a check-in round: how are you arriving? Answering is up to you.');
+    }
+    lastCheckIn.current = checkInId;
+    for (const message of sideFromOthers.slice(sideHeard.current)) {
+      say(
+        el,
+        sideOpen
+          ? `${memberName(message.author)} (facilitator), privately: ${message.text}`
+          : 'A facilitator has written to you privately. Open “Message the facilitators” to read it.',
+      );
+    }
+    sideHeard.current = sideFromOthers.length;
+  }, [checkInId, sideFromOthers, sideOpen]);
 
   return <div ref={region} className="visually-hidden" aria-live="polite" aria-relevant="additions" />;
 }

@@ -1,4 +1,4 @@
-import { useEffect, useId, useRef, useState, type ReactNode } from 'react';
+import { useEffect, useId, useRef, useState, type ReactNode, type SubmitEvent } from 'react';
 import type { CrisisResource, CwCategory, Member, RoomPreferences, RosterEntry } from '@hearth/shared';
 import { CrisisResourceList } from '../../components/crisisResources.tsx';
 import { isFacilitator } from '../../lib/format.ts';
@@ -31,7 +31,8 @@ export function Panel({
       className="room-panel"
       aria-labelledby={`${id}-title`}
       onKeyDown={(event) => {
-        if (event.key === 'Escape') {
+        // Escape while an input method is composing a word belongs to the input method.
+        if (event.key === 'Escape' && !event.nativeEvent.isComposing) {
           event.stopPropagation();
           onClose();
         }
@@ -140,10 +141,27 @@ export function SettingsPanelBody({
     });
   }
 
+  /**
+   * Content-warning choices wait for Save: arrow keys move through a radio group and choose as
+   * they go, and passing over "Always show" must not reveal a whole category on the way.
+   */
+  const [draft, setDraft] = useState<Partial<Record<string, Choice>> | null>(null);
+  const choiceFor = (key: string): Choice => draft?.[key] ?? preferences.contentWarnings[key] ?? 'ask';
+
   function choose(key: string, choice: Choice) {
-    const contentWarnings = { ...preferences.contentWarnings };
-    if (choice === 'ask') delete contentWarnings[key];
-    else contentWarnings[key] = choice;
+    setStatus(null);
+    setDraft({ ...(draft ?? preferences.contentWarnings), [key]: choice });
+  }
+
+  function saveChoices(event: SubmitEvent<HTMLFormElement>) {
+    event.preventDefault();
+    if (!draft) return;
+    const contentWarnings: RoomPreferences['contentWarnings'] = {};
+    for (const category of categories) {
+      const choice = choiceFor(category.key);
+      if (choice !== 'ask') contentWarnings[category.key] = choice;
+    }
+    setDraft(null);
     save({ ...preferences, contentWarnings });
   }
 
@@ -192,9 +210,9 @@ export function SettingsPanelBody({
         </p>
       </div>
       {categories.length === 0 && <p className="meta">This group has no warning categories.</p>}
-      <div className="cw-prefs">
+      <form className="cw-prefs" onSubmit={saveChoices}>
         {categories.map((category) => {
-          const current: Choice = preferences.contentWarnings[category.key] ?? 'ask';
+          const current = choiceFor(category.key);
           return (
             <fieldset key={category.key} className="cw-pref">
               <legend>{category.label}</legend>
@@ -218,7 +236,15 @@ export function SettingsPanelBody({
             </fieldset>
           );
         })}
-      </div>
+        {categories.length > 0 && (
+          <div className="actions">
+            <button type="submit" className="button-small" disabled={locked || draft === null}>
+              Save content-warning choices
+            </button>
+            {draft !== null && <span className="hint">Not saved yet.</span>}
+          </div>
+        )}
+      </form>
       <p className={status ? 'hint' : 'visually-hidden'} role="status">
         {status ?? ''}
       </p>

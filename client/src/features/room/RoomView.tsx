@@ -23,6 +23,7 @@ import { Composer } from './Composer.tsx';
 import { GroundingPause } from './GroundingPause.tsx';
 import { KeptDraft } from './KeptDraft.tsx';
 import { MessageList } from './MessageList.tsx';
+import { RoomHappenings } from './NewMessages.tsx';
 import { OpensAt, ReminderGate, SteppedOut, WaitingScreen } from './RoomGate.tsx';
 import { PinnedAnnouncement, RoomNotices } from './RoomNotices.tsx';
 import {
@@ -87,6 +88,12 @@ interface RoomViewProps {
   /** The session's group, when known before the room answers. */
   groupId: string | null;
   leaveTo: string;
+}
+
+function unsentWords(count: number): string {
+  if (count === 0) return '';
+  if (count === 1) return 'A message of yours was not sent. It is kept in the conversation, with Try again.';
+  return `${String(count)} messages of yours were not sent. They are kept in the conversation, with Try again.`;
 }
 
 function typingWords(names: readonly string[]): string {
@@ -164,6 +171,8 @@ function Room({
   const triggers = useRef<Partial<Record<PanelName, HTMLButtonElement | null>>>({});
   // Held here rather than in the composer so a paused room can keep what was being written.
   const [draft, setDraft] = useState('');
+  /** What a participant is writing to the facilitators, kept while the panel is closed. */
+  const [sideDraft, setSideDraft] = useState('');
   const [replyToId, setReplyToId] = useState<string | null>(null);
   const [panel, setPanel] = useState<PanelName | null>(null);
   /** The control that opened the panel being closed, to take focus back. */
@@ -222,6 +231,12 @@ function Room({
     returnFocusTo.current = null;
   }, [panel]);
 
+  const myMemberId = state.info?.me.memberId;
+  const sideFromOthers = useMemo(
+    () => state.sideMessages.filter((message) => message.author.memberId !== myMemberId),
+    [state.sideMessages, myMemberId],
+  );
+
   const byId = useMemo(
     () => new Map(state.messages.map((message) => [message.id, message])),
     [state.messages],
@@ -247,9 +262,9 @@ function Room({
     (entry) => entry.state === 'present' && isFacilitator(entry.member),
   );
   const canPost = facilitating || facilitatorPresent;
-  const support = useSupportRequest(client, facilitatorPresent);
   const showsActions = inRoom && !closed && !loggedOut;
   const canAct = showsActions && connection === 'connected';
+  const support = useSupportRequest(client, facilitatorPresent, canAct);
 
   const ui = useMemo<RoomUi | null>(
     () =>
@@ -418,7 +433,7 @@ function Room({
                   <button
                     type="button"
                     className="button-secondary button-small"
-                    disabled={support.pending || !canAct}
+                    disabled={support.pending}
                     onClick={support.ask}
                   >
                     I need support
@@ -499,6 +514,7 @@ function Room({
                   {!closed && (
                     <SideComposer
                       label="Your message to the facilitators"
+                      draft={{ text: sideDraft, setText: setSideDraft }}
                       disabled={!canAct}
                       onSend={async (text) => (await client.sendSide(text, null))?.message ?? null}
                     />
@@ -573,6 +589,14 @@ function Room({
             )}
           </div>
 
+          {info && inRoom && !facilitating && (
+            <RoomHappenings
+              checkInId={closed ? null : (controls.checkIn?.id ?? null)}
+              sideFromOthers={sideFromOthers}
+              sideOpen={panel === 'side'}
+            />
+          )}
+
           {info && inRoom && !closed && !facilitating && controls.checkIn && (
             <CheckInCard client={client} roundId={controls.checkIn.id} answer={state.checkInAnswer} />
           )}
@@ -632,6 +656,11 @@ function Room({
                           aria-live="polite"
                         >
                           {state.refusal ?? ''}
+                        </p>
+                        {/* The conversation is not read out, so a message that could not be
+                            sent is said here; it waits in the conversation with Try again. */}
+                        <p className="visually-hidden" role="status">
+                          {unsentWords(state.outgoing.filter((o) => o.status === 'failed').length)}
                         </p>
                       </>
                     }

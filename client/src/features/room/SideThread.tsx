@@ -26,20 +26,28 @@ export function SideMessages({ messages, me }: { messages: readonly SideMessage[
   );
 }
 
-/** A small box to write in a private thread; the words stay until they are sent. */
+/**
+ * A small box to write in a private thread; the words stay until they are sent. The room keeps
+ * a participant's words itself (`draft`), so that closing the panel to look something up, say
+ * the crisis resources, does not throw away what they were writing.
+ */
 export function SideComposer({
   label,
   onSend,
   disabled = false,
   autoFocus = false,
+  draft,
 }: {
   label: string;
   onSend: (text: string) => Promise<string | null>;
   disabled?: boolean;
   /** Opened on purpose (a facilitator chose this conversation), so the words go here. */
   autoFocus?: boolean;
+  draft?: { text: string; setText: (text: string) => void };
 }) {
-  const [text, setText] = useState('');
+  const [ownText, setOwnText] = useState('');
+  const text = draft ? draft.text : ownText;
+  const setText = draft ? draft.setText : setOwnText;
   const [pending, setPending] = useState(false);
   const [error, setError] = useState<string | null>(null);
   function submit(event: SubmitEvent<HTMLFormElement>) {

@@ -1,55 +1,60 @@
-import { useEffect, useState } from 'react';
+import { useEffect, useRef, useState } from 'react';
+import { formatTime } from '../../lib/format.ts';
 import type { RoomClient } from './roomClient.ts';
-
-/** How long "the facilitators have been told" stays on screen. */
-const SUPPORT_STATUS_MS = 15_000;
 
 /**
  * 'told': a facilitator is in the room and has seen it. 'kept': none is, so the request waits
- * for one. 'failed': it did not go through.
+ * for one. 'held': the connection is away, so the request waits on this page and goes out as
+ * soon as it is back. 'failed': it did not go through.
  */
-type Outcome = { kind: 'told' } | { kind: 'kept' } | { kind: 'failed'; reason: string };
+type Outcome =
+  | { kind: 'told'; at: string }
+  | { kind: 'kept'; at: string }
+  | { kind: 'held'; at: string }
+  | { kind: 'failed'; reason: string };
 
-const toldWords = 'The facilitators have been told, only they can see this.';
 const keptWords =
   'No facilitator is in the room right now. Your request is kept, and they will see it as soon ' +
   'as one arrives. If you need help now, the crisis resources are here.';
 const arrivedWords = 'A facilitator is here now and can see your request. Only facilitators see it.';
 
 /**
- * "I need support": a discreet signal only facilitators see. When none is in the room, the
- * person is told so plainly, and pointed to the crisis resources; that answer stays until they
- * ask again, or a facilitator arrives.
+ * "I need support": a discreet signal only facilitators see. It can always be asked, even while
+ * the connection is away (it goes out when it is back). What came of it stays on screen, with
+ * the time it was asked, so someone who looked away can still see that it worked. When no
+ * facilitator is in the room, the person is told so plainly, and pointed to the crisis resources.
  */
-export function useSupportRequest(client: RoomClient, facilitatorPresent: boolean) {
+export function useSupportRequest(client: RoomClient, facilitatorPresent: boolean, connected: boolean) {
   const [outcome, setOutcome] = useState<Outcome | null>(null);
-  const [pending, setPending] = useState(false);
+  /** The request already on its way (by when it was asked), so a reconnect does not send it twice. */
+  const sentFor = useRef<string | null>(null);
+  const pending = outcome?.kind === 'held' && connected;
 
   let words: string | null = null;
-  if (outcome?.kind === 'told') words = toldWords;
-  else if (outcome?.kind === 'kept') words = facilitatorPresent ? arrivedWords : keptWords;
-  else if (outcome?.kind === 'failed') words = `Your request did not go through. ${outcome.reason}`;
-  const waiting = outcome?.kind === 'kept' && !facilitatorPresent;
+  if (outcome?.kind === 'told') {
+    words = `You asked for support at ${formatTime(outcome.at)}. The facilitators have been told, only they can see this.`;
+  } else if (outcome?.kind === 'kept') words = facilitatorPresent ? arrivedWords : keptWords;
+  else if (pending) words = 'Sending your request for support…';
+  else if (outcome?.kind === 'held') {
+    words =
+      `You asked for support at ${formatTime(outcome.at)}. The room is reconnecting; your request ` +
+      'will reach the facilitators as soon as it is back. If you need help now, the crisis resources are here.';
+  } else if (outcome?.kind === 'failed') words = `Your request did not go through. ${outcome.reason}`;
+  const waiting = (outcome?.kind === 'kept' && !facilitatorPresent) || (outcome?.kind === 'held' && !pending);
 
-  // A calm confirmation goes away by itself after a while; "nobody is here yet" does not.
+  const heldAt = outcome?.kind === 'held' ? outcome.at : null;
   useEffect(() => {
-    if (words === null || waiting) return;
-    const timer = setTimeout(() => {
-      setOutcome(null);
-    }, SUPPORT_STATUS_MS);
-    return () => {
-      clearTimeout(timer);
-    };
-  }, [words, waiting]);
+    if (heldAt === null || !connected || sentFor.current === heldAt) return;
+    sentFor.current = heldAt;
+    void client.requestSupport().then((answer) => {
+      if (!answer.ok) setOutcome({ kind: 'failed', reason: answer.error.message });
+      else setOutcome({ kind: answer.facilitatorsPresent ? 'told' : 'kept', at: heldAt });
+    });
+  }, [client, heldAt, connected]);
 
   function ask() {
-    setPending(true);
-    setOutcome(null);
-    void client.requestSupport().then((answer) => {
-      setPending(false);
-      if (!answer.ok) setOutcome({ kind: 'failed', reason: answer.error.message });
-      else setOutcome({ kind: answer.facilitatorsPresent ? 'told' : 'kept' });
-    });
+    // Sent by the effect above: now if connected, otherwise once the connection is back.
+    setOutcome({ kind: 'held', at: new Date().toISOString() });
   }
 
   return { ask, pending, words, waiting };
