@@ -18,6 +18,7 @@ import {
 } from '../components/forms.tsx';
 import { InviteLinkField } from '../components/inviteLink.tsx';
 import { LoadError, Loading, Page, PageHeading } from '../components/layout.tsx';
+import { ScrollingText } from '../components/scrollingText.tsx';
 import { isAhead, SessionCard, sortSessions } from '../components/sessionCard.tsx';
 import { api, ApiRequestError, toApiRequestError } from '../lib/api.ts';
 import { formatLongDateTime, isFacilitatorRole, roleInWords } from '../lib/format.ts';
@@ -267,9 +268,9 @@ function AgreementSection({
   }, [done]);
 
   const text = (
-    <div id={textId} className="prose agreement-text">
+    <ScrollingText id={textId} className="prose agreement-text" label="Text of the group agreements">
       {agreement.text}
-    </div>
+    </ScrollingText>
   );
 
   return (

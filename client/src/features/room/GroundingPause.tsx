@@ -20,7 +20,9 @@ export function GroundingPause({ until }: { until: string }) {
   const ends = Date.parse(until);
   const grounding = groundings[Math.floor(ends / 1_000) % groundings.length];
   return (
-    <section className="grounding" aria-labelledby={titleId}>
+    // It scrolls on a short screen and holds nothing else that takes focus: it takes focus itself,
+    // so it can be scrolled from the keyboard.
+    <section className="grounding" aria-labelledby={titleId} tabIndex={0}>
       <h2 id={titleId} className="room-section-title">
         A moment of grounding
       </h2>

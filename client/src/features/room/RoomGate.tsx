@@ -1,6 +1,7 @@
 import { useEffect, useId, useRef } from 'react';
 import { confidentialityReminder } from '@hearth/shared';
 import { PageHeading } from '../../components/layout.tsx';
+import { ScrollingText } from '../../components/scrollingText.tsx';
 import { formatTime } from '../../lib/format.ts';
 import { Link } from '../../lib/router.tsx';
 import { CrisisPanelBody } from './RoomPanels.tsx';
@@ -86,7 +87,9 @@ export function WaitingScreen({ info }: { info: RoomInfo }) {
             Group agreements
           </h2>
           <p className="hint">Version {info.agreement.version}</p>
-          <div className="prose agreement-text card">{info.agreement.text}</div>
+          <ScrollingText className="prose agreement-text card" label="Text of the group agreements">
+            {info.agreement.text}
+          </ScrollingText>
         </section>
       )}
       <section className="section-first" aria-labelledby={crisisId}>

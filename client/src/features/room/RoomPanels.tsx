@@ -46,7 +46,11 @@ export function Panel({
           Close<span className="visually-hidden"> {title}</span>
         </button>
       </div>
-      <div className="room-panel-body">{children}</div>
+      {/* Focusable so it scrolls from the keyboard when what it holds (such as a long list of
+          who is here) has nothing else to take focus. */}
+      <div className="room-panel-body" tabIndex={0}>
+        {children}
+      </div>
     </section>
   );
 }

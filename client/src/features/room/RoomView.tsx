@@ -12,6 +12,7 @@ import {
 import type { Message } from '@hearth/shared';
 import { CredentialFields, FormError } from '../../components/forms.tsx';
 import { Loading } from '../../components/layout.tsx';
+import { ScrollingText } from '../../components/scrollingText.tsx';
 import { api } from '../../lib/api.ts';
 import { useAuth } from '../../lib/auth.tsx';
 import { formatTime, isFacilitator } from '../../lib/format.ts';
@@ -391,7 +392,9 @@ function Room({
               <summary>
                 Group agreements <span className="meta">· version {info.agreement.version}</span>
               </summary>
-              <div className="prose room-agreement-text">{info.agreement.text}</div>
+              <ScrollingText className="prose room-agreement-text" label="Text of the group agreements">
+                {info.agreement.text}
+              </ScrollingText>
             </details>
           )}
 

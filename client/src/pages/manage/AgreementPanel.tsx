@@ -2,6 +2,7 @@ import { useId, useState, type SubmitEvent } from 'react';
 import { defaultAgreementText, limits, type Agreement } from '@hearth/shared';
 import { FormSection, TextAreaField } from '../../components/forms.tsx';
 import { LoadError, Loading } from '../../components/layout.tsx';
+import { ScrollingText } from '../../components/scrollingText.tsx';
 import { api } from '../../lib/api.ts';
 import { formatDateTime, formatLongDateTime } from '../../lib/format.ts';
 import { useAsync } from '../../lib/useAsync.ts';
@@ -34,7 +35,9 @@ export function AgreementPanel({
               </time>
               .
             </p>
-            <div className="prose agreement-text">{agreement.text}</div>
+            <ScrollingText className="prose agreement-text" label="Text of the group agreements">
+              {agreement.text}
+            </ScrollingText>
           </div>
         ) : (
           <p className="empty">This group has no agreements yet.</p>

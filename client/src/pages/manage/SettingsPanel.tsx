@@ -267,44 +267,42 @@ export function SettingsPanel({
         ) : (
           <ul className="rows">
             {categories.map((row, index) => (
-              <li
-                key={row.rowId}
-                className="row row-category"
-                role="group"
-                aria-label={`Category ${String(index + 1)}`}
-              >
-                <Field
-                  id={`${idPrefix}-cw-${row.rowId}`}
-                  label="Category name"
-                  required
-                  minLength={2}
-                  maxLength={60}
-                  value={row.label}
-                  onChange={(event) => {
-                    updateCategory(row.rowId, { label: event.target.value });
-                  }}
-                />
-                <CheckboxField
-                  label="Requires a warning"
-                  checked={row.requiresWarning}
-                  onChange={(event) => {
-                    updateCategory(row.rowId, { requiresWarning: event.target.checked });
-                  }}
-                />
-                <button
-                  type="button"
-                  className="button-secondary button-small"
-                  onClick={() => {
-                    setCategories((rows) => rows.filter((r) => r.rowId !== row.rowId));
-                    addCategoryButton.current?.focus();
-                  }}
-                >
-                  Remove
-                  <span className="visually-hidden">
-                    {' '}
-                    category {row.label.trim() || String(index + 1)}
-                  </span>
-                </button>
+              <li key={row.rowId} className="row">
+                {/* Inside the item: as the item's own role, the group would hide it, and the list its count. */}
+                <div className="row-category" role="group" aria-label={`Category ${String(index + 1)}`}>
+                  <Field
+                    id={`${idPrefix}-cw-${row.rowId}`}
+                    label="Category name"
+                    required
+                    minLength={2}
+                    maxLength={60}
+                    value={row.label}
+                    onChange={(event) => {
+                      updateCategory(row.rowId, { label: event.target.value });
+                    }}
+                  />
+                  <CheckboxField
+                    label="Requires a warning"
+                    checked={row.requiresWarning}
+                    onChange={(event) => {
+                      updateCategory(row.rowId, { requiresWarning: event.target.checked });
+                    }}
+                  />
+                  <button
+                    type="button"
+                    className="button-secondary button-small"
+                    onClick={() => {
+                      setCategories((rows) => rows.filter((r) => r.rowId !== row.rowId));
+                      addCategoryButton.current?.focus();
+                    }}
+                  >
+                    Remove
+                    <span className="visually-hidden">
+                      {' '}
+                      category {row.label.trim() || String(index + 1)}
+                    </span>
+                  </button>
+                </div>
               </li>
             ))}
           </ul>
