@@ -408,11 +408,10 @@ describe.runIf(browserAvailable)('three journeys, on a phone and on a desktop', 
         await pinned.getByRole('button', { name: 'Dismiss the announcement' }).click();
         await poll(() => pinned.count()).toBe(0);
         await poll(() =>
-            willowIn.events.received.some(
-              (e) => e.type === 'message' && e.message.kind === 'announcement' && e.message.text === announcement,
-            ),
-          )
-          .toBe(true);
+          willowIn.events.received.some(
+            (e) => e.type === 'message' && e.message.kind === 'announcement' && e.message.text === announcement,
+          ),
+        ).toBe(true);
 
         // A check-in round: each participant answers; only facilitators see the answers.
         const round = consolePanel.getByRole('region', { name: 'Check-in round' });
@@ -420,11 +419,10 @@ describe.runIf(browserAvailable)('three journeys, on a phone and on a desktop', 
         await round.getByText('A check-in round is open. 0 of 2 participants have answered.', { exact: false }).waitFor();
         let checkInId = '';
         await poll(() => {
-            const opened = willowIn.events.received.findLast((e) => e.type === 'controls');
-            checkInId = opened?.type === 'controls' ? (opened.controls.checkIn?.id ?? '') : '';
-            return checkInId;
-          })
-          .not.toBe('');
+          const opened = willowIn.events.received.findLast((e) => e.type === 'controls');
+          checkInId = opened?.type === 'controls' ? (opened.controls.checkIn?.id ?? '') : '';
+          return checkInId;
+        }).not.toBe('');
         for (const [someone, colour, word] of [
           [willowIn, 'amber', 'tired'],
           [juniperIn, 'green', 'hopeful'],
@@ -457,15 +455,14 @@ describe.runIf(browserAvailable)('three journeys, on a phone and on a desktop', 
         await warned.getByText('Content warning: Police and courts — a court date (added by a facilitator)').waitFor();
         await poll(() => warned.getByText(hearing).count()).toBe(0);
         await poll(() =>
-            juniperIn.events.received.some(
-              (e) =>
-                e.type === 'message' &&
-                e.change === 'warned' &&
-                e.message.warning?.byFacilitator === true &&
-                e.message.warning.categories.includes('police-courts'),
-            ),
-          )
-          .toBe(true);
+          juniperIn.events.received.some(
+            (e) =>
+              e.type === 'message' &&
+              e.change === 'warned' &&
+              e.message.warning?.byFacilitator === true &&
+              e.message.warning.categories.includes('police-courts'),
+          ),
+        ).toBe(true);
 
         // A grounding pause: the conversation rests, and nobody can post until it ends.
         await openConsole(page, screen);
@@ -641,11 +638,10 @@ describe.runIf(browserAvailable)('three journeys, on a phone and on a desktop', 
         await shoot(page, `participant-waiting-room-${screen}`);
         let willowId = '';
         await poll(async () => {
-            const waiting = unwrap(await command(samIn.socket, 'staff:state', { sessionId })).waiting;
-            willowId = waiting.find((m) => m.pseudonym === 'Willow')?.memberId ?? '';
-            return waiting.map((m) => m.pseudonym);
-          })
-          .toEqual(['Willow']);
+          const waiting = unwrap(await command(samIn.socket, 'staff:state', { sessionId })).waiting;
+          willowId = waiting.find((m) => m.pseudonym === 'Willow')?.memberId ?? '';
+          return waiting.map((m) => m.pseudonym);
+        }).toEqual(['Willow']);
         unwrap(await command(samIn.socket, 'room:admit', { sessionId, memberId: willowId }));
         const composer = page.getByLabel('Message', { exact: true });
         await composer.waitFor();
@@ -671,17 +667,13 @@ describe.runIf(browserAvailable)('three journeys, on a phone and on a desktop', 
         await poll(() => own.count()).toBe(1);
         await own.getByText('Content warning: Domestic abuse').waitFor();
         await own.getByText('(you)').waitFor();
-        await poll(
-            () =>
-              juniperIn.events.received.find(
-                (e) => e.type === 'message' && e.change === 'posted' && e.message.text === mine,
-              )?.type === 'message',
-          )
-          .toBe(true);
-        const posted = juniperIn.events.received.find(
-          (e) => e.type === 'message' && e.change === 'posted' && e.message.text === mine,
-        );
-        expect(posted?.type === 'message' ? posted.message.warning : null).toEqual({
+        // The others receive it with the warning, to meet it first.
+        const posted = () =>
+          juniperIn.events.received.find(
+            (e): e is Extract<RoomEvent, { type: 'message' }> =>
+              e.type === 'message' && e.change === 'posted' && e.message.text === mine,
+          );
+        await poll(() => posted()?.message.warning).toEqual({
           categories: ['domestic-abuse'],
           note: '',
           byFacilitator: false,
@@ -691,9 +683,8 @@ describe.runIf(browserAvailable)('three journeys, on a phone and on a desktop', 
         await page.getByRole('button', { name: 'I need support' }).click();
         await page.getByText('The facilitators have been told, only they can see this.').waitFor();
         await poll(async () =>
-            unwrap(await command(samIn.socket, 'staff:state', { sessionId })).supportRequests.map((r) => r.member.pseudonym),
-          )
-          .toEqual(['Willow']);
+          unwrap(await command(samIn.socket, 'staff:state', { sessionId })).supportRequests.map((r) => r.member.pseudonym),
+        ).toEqual(['Willow']);
         const fromSam = 'Hi Willow, I saw your signal. I’m here. Would you like to tell me a little, just between us?';
         unwrap(await command(samIn.socket, 'side:send', { sessionId, participantId: willowId, clientId: newClientId(), text: fromSam }));
         await page.getByText('A facilitator has written to you privately.').waitFor();
