@@ -1,4 +1,4 @@
-import type { Browser, Page } from 'playwright-core';
+import type { Browser, BrowserContextOptions, Page } from 'playwright-core';
 import type { Node } from '../support/hearth.ts';
 import type { HttpClient } from '../support/http.ts';
 
@@ -7,10 +7,18 @@ import type { HttpClient } from '../support/http.ts';
 export type Viewport = { width: number; height: number };
 export const desktop: Viewport = { width: 1280, height: 800 };
 export const phone: Viewport = { width: 390, height: 760 };
+/** A small phone, the narrowest screen the guides show. */
+export const phoneSmall: Viewport = { width: 360, height: 740 };
 
 /** A browser tab logged in as the account `client` logged in as (its cookie, handed over). */
-export async function pageAs(browser: Browser, node: Node, client: HttpClient, viewport: Viewport): Promise<Page> {
-  const context = await browser.newContext({ viewport });
+export async function pageAs(
+  browser: Browser,
+  node: Node,
+  client: HttpClient,
+  viewport: Viewport,
+  options: BrowserContextOptions = {},
+): Promise<Page> {
+  const context = await browser.newContext({ ...options, viewport });
   const cookie = client.cookie;
   await context.addCookies([
     { name: cookie.slice(0, cookie.indexOf('=')), value: cookie.slice(cookie.indexOf('=') + 1), url: node.url },
