@@ -75,12 +75,15 @@ function useColourForm(send: (colour: CheckInColour, word: string) => Promise<st
   const [word, setWord] = useState('');
   const [pending, setPending] = useState(false);
   const [error, setError] = useState<string | null>(null);
+  /** A gentle word, not an error: nothing went wrong, a colour is just not chosen yet. */
+  const [nudge, setNudge] = useState<string | null>(null);
   function submit(event: SubmitEvent<HTMLFormElement>) {
     event.preventDefault();
     if (!colour) {
-      setError('Please choose a colour first.');
+      setNudge('Choose a colour first, whichever is closest.');
       return;
     }
+    setNudge(null);
     setPending(true);
     setError(null);
     void send(colour, word.trim()).then((problem) => {
@@ -88,7 +91,7 @@ function useColourForm(send: (colour: CheckInColour, word: string) => Promise<st
       setError(problem);
     });
   }
-  return { colour, setColour, word, setWord, pending, error, submit };
+  return { colour, setColour, word, setWord, pending, error, nudge, submit };
 }
 
 /**
@@ -145,6 +148,9 @@ export function CheckInCard({
           onWord={form.setWord}
         />
         <p className="hint">Only the facilitators see your answer.</p>
+        <p className={form.nudge ? 'hint' : 'visually-hidden'} role="status">
+          {form.nudge ?? ''}
+        </p>
         <FormError message={form.error} />
         <div className="actions">
           <button type="submit" className="button-small" disabled={form.pending}>
@@ -199,6 +205,9 @@ export function CheckOutCard({ sessionId }: { sessionId: string }) {
           word={form.word}
           onWord={form.setWord}
         />
+        <p className={form.nudge ? 'hint' : 'visually-hidden'} role="status">
+          {form.nudge ?? ''}
+        </p>
         <FormError message={form.error} />
         <div className="actions">
           <button type="submit" className="button-small" disabled={form.pending}>

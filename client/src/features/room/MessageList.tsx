@@ -81,9 +81,7 @@ function OutgoingItem({
       <p id={textId} className="msg-text">
         {message.text}
       </p>
-      {message.status === 'failed' && message.error && (
-        <p className="msg-error">{message.error}</p>
-      )}
+      {message.status === 'failed' && message.error && <p className="msg-why">{message.error}</p>}
     </li>
   );
 }

@@ -194,6 +194,16 @@ function Room({
     setPauseWas(state.paused);
     setPauseOver(!state.paused);
   }
+  // ...or for a minute: it is news, not a state of the room.
+  useEffect(() => {
+    if (!pauseOver) return;
+    const timer = setTimeout(() => {
+      setPauseOver(false);
+    }, 60_000);
+    return () => {
+      clearTimeout(timer);
+    };
+  }, [pauseOver]);
   if (panel === 'side' && sideSeen !== state.sideMessages.length) {
     setSideSeen(state.sideMessages.length);
   }

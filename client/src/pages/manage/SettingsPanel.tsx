@@ -260,7 +260,8 @@ export function SettingsPanel({
         <legend>Content-warning categories</legend>
         <p className="hint">
           Members choose from these when they put a content warning on a message. For a category
-          that requires a warning, they are asked to add one whenever a message touches on it.
+          that requires a warning, they are asked to add one when a message touches on it: Hearth
+          recognises the words of the categories it comes with, not of categories added here.
         </p>
         {categories.length === 0 ? (
           <p className="empty">There are no categories.</p>

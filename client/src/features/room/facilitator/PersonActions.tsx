@@ -128,9 +128,10 @@ export function PersonActions({
         }}
       >
         {banOnly ? (
-          <>
+          // One span, so that the button's flex layout keeps the space before "from".
+          <span>
             Ban<span className="visually-hidden"> {name}</span> from the group
-          </>
+          </span>
         ) : (
           <>
             Actions<span className="visually-hidden"> for {name}</span>
