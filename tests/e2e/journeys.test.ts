@@ -597,7 +597,7 @@ describe.runIf(browserAvailable)('three journeys, on a phone and on a desktop', 
             'Welcome. You are now a member of this group. Before your first session, please read the group agreements below.',
           )
           .waitFor();
-        const agreements = page.getByRole('region', { name: 'Group agreements' });
+        const agreements = page.getByRole('region', { name: 'Group agreements', exact: true });
         await agreements.getByText('1. What is shared here stays here.', { exact: false }).waitFor();
         await page.getByText('The room is open. Once you have accepted the group agreements above, you can go in.').waitFor();
         expect(await page.getByRole('link', { name: 'Enter room' }).count()).toBe(0);
@@ -687,7 +687,7 @@ describe.runIf(browserAvailable)('three journeys, on a phone and on a desktop', 
         ).toEqual(['Willow']);
         const fromSam = 'Hi Willow, I saw your signal. I’m here. Would you like to tell me a little, just between us?';
         unwrap(await command(samIn.socket, 'side:send', { sessionId, participantId: willowId, clientId: newClientId(), text: fromSam }));
-        await page.getByText('A facilitator has written to you privately.').waitFor();
+        await page.getByText('A facilitator has written to you privately.', { exact: true }).waitFor();
         await page.getByRole('button', { name: 'Message the facilitators (1 new)' }).click();
         const side = page.getByRole('region', { name: 'Message the facilitators privately' });
         await side.getByText(fromSam).waitFor();
