@@ -162,6 +162,7 @@ function Room({
   const stepOutButton = useRef<HTMLButtonElement>(null);
   const consoleButton = useRef<HTMLButtonElement>(null);
   const messageBox = useRef<HTMLTextAreaElement>(null);
+  const pauseHeading = useRef<HTMLHeadingElement>(null);
   /** Set as a notice or the pinned announcement is put away, with the button that had focus. */
   const dismissing = useRef(false);
   const triggers = useRef<Partial<Record<PanelName, HTMLButtonElement | null>>>({});
@@ -611,9 +612,10 @@ function Room({
                   paused={state.paused && !closed}
                   overlay={
                     state.paused && !closed && controls.pausedUntil ? (
-                      <GroundingPause until={controls.pausedUntil} />
+                      <GroundingPause until={controls.pausedUntil} headingRef={pauseHeading} />
                     ) : null
                   }
+                  pauseFocus={pauseHeading}
                   onRetry={(clientId) => {
                     client.retry(clientId);
                   }}
