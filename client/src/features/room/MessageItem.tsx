@@ -5,6 +5,7 @@ import {
   useId,
   useRef,
   useState,
+  type KeyboardEvent,
   type ReactNode,
   type SubmitEvent,
 } from 'react';
@@ -301,6 +302,15 @@ export function MessageItem({ message }: { message: Message }) {
     if (open === 'react') close('react');
   }
 
+  function onKeyDown(event: KeyboardEvent<HTMLLIElement>) {
+    // The innermost thing open closes first: the content-warning question and a confirmation
+    // handle their own Escape and stop it there. An input method uses Escape to cancel what
+    // it is composing, which must not close the form around it.
+    if (event.key !== 'Escape' || open === null || event.nativeEvent.isComposing) return;
+    event.stopPropagation();
+    close(open === 'react' ? 'react' : 'more');
+  }
+
   const announcement = message.kind === 'announcement';
   const className = [
     'msg',
@@ -315,7 +325,7 @@ export function MessageItem({ message }: { message: Message }) {
 
   return (
     // Facilitators' alerts and reports can bring a message into view and focus.
-    <li ref={item} id={`msg-${message.id}`} tabIndex={-1} className={className}>
+    <li ref={item} id={`msg-${message.id}`} tabIndex={-1} className={className} onKeyDown={onKeyDown}>
       <p id={metaId} className="msg-meta">
         {announcement && <span className="announcement-from">Announcement from </span>}
         {/* Nobody is named for a removed message: its author is gone, and only its place is left. */}
@@ -593,9 +603,6 @@ function EditForm({
         onChange={(event) => {
           setText(event.target.value);
           choice.dismissSuggestion();
-        }}
-        onKeyDown={(event) => {
-          if (event.key === 'Escape') onCancel();
         }}
       />
       <p className="hint">Others will see that it was edited, never what it said before.</p>
