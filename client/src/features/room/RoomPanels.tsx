@@ -31,7 +31,7 @@ export function Panel({
       className="room-panel"
       aria-labelledby={`${id}-title`}
       onKeyDown={(event) => {
-        if (event.key === 'Escape') {
+        if (event.key === 'Escape' && !event.nativeEvent.isComposing) {
           event.stopPropagation();
           onClose();
         }
