@@ -15,7 +15,8 @@ interface ConfirmActionProps {
 
 /**
  * An action that cannot be undone asks once more, in place, before it happens. Focus moves to
- * the safe choice, so pressing Enter twice by accident changes nothing.
+ * the safe choice, so pressing Enter twice by accident changes nothing. Escape is the safe
+ * choice too, and goes no further: whatever holds the question stays open.
  */
 export function ConfirmAction({
   label,
@@ -39,6 +40,11 @@ export function ConfirmAction({
     focusNext.current = null;
   }, [open]);
 
+  function cancel() {
+    focusNext.current = 'trigger';
+    setOpen(false);
+  }
+
   if (!open) {
     return (
       <button
@@ -57,7 +63,17 @@ export function ConfirmAction({
   }
 
   return (
-    <div className="confirm" role="group" aria-labelledby={questionId}>
+    <div
+      className="confirm"
+      role="group"
+      aria-labelledby={questionId}
+      onKeyDown={(event) => {
+        if (event.key === 'Escape' && !event.nativeEvent.isComposing) {
+          event.stopPropagation();
+          cancel();
+        }
+      }}
+    >
       <p id={questionId}>{question}</p>
       <div className="actions">
         <button
@@ -76,10 +92,7 @@ export function ConfirmAction({
           ref={keep}
           type="button"
           className="button-secondary"
-          onClick={() => {
-            focusNext.current = 'trigger';
-            setOpen(false);
-          }}
+          onClick={cancel}
         >
           {keepLabel}
         </button>

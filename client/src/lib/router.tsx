@@ -3,12 +3,18 @@ import { useMemo, useSyncExternalStore, type AnchorHTMLAttributes, type MouseEve
 const listeners = new Set<() => void>();
 let headingFocusRequested = false;
 
+/** Back and forward lead to another page as much as a link does, so they move focus the same way. */
+function onPopState() {
+  headingFocusRequested = true;
+  for (const listener of listeners) listener();
+}
+
 function subscribe(listener: () => void): () => void {
+  if (listeners.size === 0) window.addEventListener('popstate', onPopState);
   listeners.add(listener);
-  window.addEventListener('popstate', listener);
   return () => {
     listeners.delete(listener);
-    window.removeEventListener('popstate', listener);
+    if (listeners.size === 0) window.removeEventListener('popstate', onPopState);
   };
 }
 
@@ -35,8 +41,8 @@ export function navigate(to: string, options: NavigateOptions = {}): void {
 }
 
 /**
- * After an in-app navigation the next page heading takes focus, so screen reader and keyboard
- * users start at the top of the new page as they would after a full page load.
+ * After an in-app navigation, back or forward, the next page heading takes focus, so screen
+ * reader and keyboard users start at the top of the new page as they would after a full load.
  */
 export function consumeHeadingFocusRequest(): boolean {
   const requested = headingFocusRequested;

@@ -1,4 +1,12 @@
-import { useEffect, useId, useRef, type KeyboardEvent, type ReactNode, type SubmitEvent } from 'react';
+import {
+  useEffect,
+  useId,
+  useRef,
+  type KeyboardEvent,
+  type ReactNode,
+  type RefObject,
+  type SubmitEvent,
+} from 'react';
 import { limits, type CwCategory, type Message } from '@hearth/shared';
 import type { SendOptions } from './roomClient.ts';
 import { ReplyQuote } from './MessageItem.tsx';
@@ -24,6 +32,8 @@ interface ComposerProps {
   onCancelReply: () => void;
   /** Called as the person types (the room decides whether others are told). */
   onTyping: () => void;
+  /** The message box, for the room to give focus to when what had it goes away. */
+  boxRef?: RefObject<HTMLTextAreaElement | null>;
 }
 
 export function Composer({
@@ -36,16 +46,18 @@ export function Composer({
   replyTo,
   onCancelReply,
   onTyping,
+  boxRef,
 }: ComposerProps) {
   const id = useId();
-  const textarea = useRef<HTMLTextAreaElement>(null);
+  const ownBox = useRef<HTMLTextAreaElement>(null);
+  const textarea = boxRef ?? ownBox;
   const choice = useWarningChoice(categories);
   const left = limits.messageTextMax - text.length;
   const paused = pausedHint !== null;
 
   useEffect(() => {
     if (replyTo) textarea.current?.focus();
-  }, [replyTo]);
+  }, [replyTo, textarea]);
 
   function finish(addSuggested: boolean) {
     onSend(text.trim(), { replyToId: replyTo?.id ?? null, warning: choice.warning(addSuggested) });

@@ -1,4 +1,4 @@
-import { useId } from 'react';
+import { useId, type RefObject } from 'react';
 import { minutesSeconds, useNow } from '../../lib/useClock.ts';
 
 const groundings = [
@@ -12,9 +12,16 @@ const groundings = [
  * The grounding pause, over the conversation: a slow breathing circle (text steps instead when
  * motion is reduced), one grounding suggestion and the time left. Not a dialog: quick exit, the
  * crisis resources and the room's controls stay within reach. The countdown is not read out
- * every second; the room says when the pause is over.
+ * every second; the room says when the pause is over. The heading takes focus from the
+ * conversation when the pause begins (the conversation cannot hold it meanwhile).
  */
-export function GroundingPause({ until }: { until: string }) {
+export function GroundingPause({
+  until,
+  headingRef,
+}: {
+  until: string;
+  headingRef?: RefObject<HTMLHeadingElement | null>;
+}) {
   const titleId = useId();
   const now = useNow(true);
   const ends = Date.parse(until);
@@ -23,7 +30,7 @@ export function GroundingPause({ until }: { until: string }) {
     // It scrolls on a short screen and holds nothing else that takes focus: it takes focus itself,
     // so it can be scrolled from the keyboard.
     <section className="grounding" aria-labelledby={titleId} tabIndex={0}>
-      <h2 id={titleId} className="room-section-title">
+      <h2 id={titleId} ref={headingRef} tabIndex={-1} className="room-section-title">
         A moment of grounding
       </h2>
       <div className="breath" aria-hidden="true">

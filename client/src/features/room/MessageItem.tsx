@@ -1,4 +1,14 @@
-import { lazy, Suspense, useId, useRef, useState, type ReactNode, type SubmitEvent } from 'react';
+import {
+  lazy,
+  Suspense,
+  useEffect,
+  useId,
+  useRef,
+  useState,
+  type KeyboardEvent,
+  type ReactNode,
+  type SubmitEvent,
+} from 'react';
 import {
   limits,
   reactionLabels,
@@ -208,6 +218,8 @@ function ReactionButton({
 }
 
 type Open = 'react' | 'more' | 'edit' | 'report' | 'warn' | null;
+/** The buttons that open something in place, and get focus back when it closes. */
+type Opener = 'react' | 'more';
 
 export function MessageItem({ message }: { message: Message }) {
   const ui = useRoomUi();
@@ -217,7 +229,13 @@ export function MessageItem({ message }: { message: Message }) {
   const [error, setError] = useState<string | null>(null);
   const [done, setDone] = useState<string | null>(null);
   const [pending, setPending] = useState(false);
+  const item = useRef<HTMLLIElement>(null);
+  const reactButton = useRef<HTMLButtonElement>(null);
   const moreButton = useRef<HTMLButtonElement>(null);
+  /** Set as something closes: the button to focus once it is gone from the page. */
+  const returnTo = useRef<Opener | null>(null);
+  /** Set by an action that takes this message's controls away once the room confirms it. */
+  const focusItemNext = useRef(false);
 
   const given = reactions.filter((r) => (message.reactions[r]?.length ?? 0) > 0);
   const offered = ui.showsActions && !message.deleted && (!message.hidden || ui.facilitating);
@@ -237,15 +255,60 @@ export function MessageItem({ message }: { message: Message }) {
     return true;
   }
 
-  function toggleReaction(reaction: Reaction) {
-    const mine = message.reactions[reaction]?.includes(ui.me.memberId) ?? false;
-    void run(async () => (await ui.client.react(message.id, reaction, !mine))?.message ?? null);
-    if (open === 'react') setOpen(null);
+  /** Whether focus was lost with what went away, or is still in this message (not elsewhere). */
+  function focusIsHere() {
+    const active = document.activeElement;
+    return active === null || active === document.body || item.current?.contains(active) === true;
+  }
+
+  // After the DOM changed, not before: the button may only now be back in the page (the edit
+  // form takes the place of the actions). Someone who went elsewhere meanwhile is left there.
+  useEffect(() => {
+    const opener = returnTo.current;
+    returnTo.current = null;
+    if (opener === null || !focusIsHere()) return;
+    (opener === 'react' ? reactButton : moreButton).current?.focus();
+  }, [open]);
+
+  // Deleted, hidden or shown again, the message loses the control that was used (deleted, all
+  // of them); the message itself keeps the person's place in the conversation.
+  useEffect(() => {
+    if (!focusItemNext.current) return;
+    focusItemNext.current = false;
+    if (focusIsHere()) item.current?.focus();
+  }, [message.deleted, message.hidden]);
+
+  /** Closes what is open in place, giving focus back to the button that opened it. */
+  function close(opener: Opener) {
+    returnTo.current = opener;
+    setOpen(null);
   }
 
   function closeForm() {
-    setOpen(null);
-    requestAnimationFrame(() => moreButton.current?.focus());
+    close('more');
+  }
+
+  /** `run`, for actions whose answer comes as the message being deleted, hidden or shown again. */
+  async function runThenFocusItem(task: () => Promise<string | null>, after?: string) {
+    focusItemNext.current = true;
+    const ok = await run(task, after);
+    if (!ok) focusItemNext.current = false;
+    return ok;
+  }
+
+  function toggleReaction(reaction: Reaction) {
+    const mine = message.reactions[reaction]?.includes(ui.me.memberId) ?? false;
+    void run(async () => (await ui.client.react(message.id, reaction, !mine))?.message ?? null);
+    if (open === 'react') close('react');
+  }
+
+  function onKeyDown(event: KeyboardEvent<HTMLLIElement>) {
+    // The innermost thing open closes first: the content-warning question and a confirmation
+    // handle their own Escape and stop it there. An input method uses Escape to cancel what
+    // it is composing, which must not close the form around it.
+    if (event.key !== 'Escape' || open === null || event.nativeEvent.isComposing) return;
+    event.stopPropagation();
+    close(open === 'react' ? 'react' : 'more');
   }
 
   const announcement = message.kind === 'announcement';
@@ -262,7 +325,7 @@ export function MessageItem({ message }: { message: Message }) {
 
   return (
     // Facilitators' alerts and reports can bring a message into view and focus.
-    <li id={`msg-${message.id}`} tabIndex={-1} className={className}>
+    <li ref={item} id={`msg-${message.id}`} tabIndex={-1} className={className} onKeyDown={onKeyDown}>
       <p id={metaId} className="msg-meta">
         {announcement && <span className="announcement-from">Announcement from </span>}
         {/* Nobody is named for a removed message: its author is gone, and only its place is left. */}
@@ -284,7 +347,7 @@ export function MessageItem({ message }: { message: Message }) {
               aria-describedby={metaId}
               disabled={pending || !ui.canAct}
               onClick={() => {
-                void run(
+                void runThenFocusItem(
                   async () =>
                     (
                       await ui.client.command('message:hide', {
@@ -349,6 +412,7 @@ export function MessageItem({ message }: { message: Message }) {
             Reply
           </button>
           <button
+            ref={reactButton}
             type="button"
             className="button-inline"
             aria-expanded={open === 'react'}
@@ -398,7 +462,7 @@ export function MessageItem({ message }: { message: Message }) {
               keepLabel="Keep it"
               pending={pending}
               onConfirm={async () => {
-                await run(async () => (await ui.client.remove(message.id))?.message ?? null);
+                await runThenFocusItem(async () => (await ui.client.remove(message.id))?.message ?? null);
               }}
             />
           )}
@@ -426,7 +490,7 @@ export function MessageItem({ message }: { message: Message }) {
           )}
           {ui.facilitating && (
             <Suspense fallback={null}>
-              <ModerationActions message={message} own={own} pending={pending} run={run} />
+              <ModerationActions message={message} own={own} pending={pending} run={runThenFocusItem} />
             </Suspense>
           )}
         </div>
@@ -441,7 +505,7 @@ export function MessageItem({ message }: { message: Message }) {
               async () => (await ui.client.report(message.id, reason, note))?.message ?? null,
               'Thank you. Your report has reached the facilitators; only they can see it.',
             ).then((ok) => {
-              if (ok) setOpen(null);
+              if (ok) closeForm();
             });
           }}
         />
@@ -539,9 +603,6 @@ function EditForm({
         onChange={(event) => {
           setText(event.target.value);
           choice.dismissSuggestion();
-        }}
-        onKeyDown={(event) => {
-          if (event.key === 'Escape') onCancel();
         }}
       />
       <p className="hint">Others will see that it was edited, never what it said before.</p>

@@ -1,4 +1,4 @@
-import { useId, useLayoutEffect, useRef, useState, type ReactNode } from 'react';
+import { useId, useLayoutEffect, useRef, useState, type ReactNode, type RefObject } from 'react';
 import type { Member, Message } from '@hearth/shared';
 import { Author, MessageItem, OwnWarning, ReplyQuote } from './MessageItem.tsx';
 import { NewMessages } from './NewMessages.tsx';
@@ -15,6 +15,8 @@ interface MessageListProps {
   /** The grounding pause: the conversation rests under `overlay` until it ends. */
   paused?: boolean;
   overlay?: ReactNode;
+  /** Where focus goes when the pause begins with it in the conversation (in `overlay`). */
+  pauseFocus?: RefObject<HTMLElement | null>;
   onRetry: (clientId: string) => void;
   onDiscard: (clientId: string) => void;
 }
@@ -93,6 +95,7 @@ export function MessageList({
   busy,
   paused = false,
   overlay = null,
+  pauseFocus,
   onRetry,
   onDiscard,
 }: MessageListProps) {
@@ -148,6 +151,29 @@ export function MessageList({
       observer.disconnect();
     };
   }, []);
+
+  /** What had focus in the conversation when the pause began, to have it back afterwards. */
+  const beforePause = useRef<HTMLElement | null>(null);
+
+  // The paused conversation is inert: focus left in it would go nowhere useful, and the browser
+  // drops it to the top of the page. A layout effect, so focus moves before it is dropped.
+  useLayoutEffect(() => {
+    const log = scroller.current;
+    const active = document.activeElement;
+    if (paused) {
+      if (log && active instanceof HTMLElement && log.contains(active)) {
+        beforePause.current = active;
+        pauseFocus?.current?.focus();
+      }
+      return;
+    }
+    const before = beforePause.current;
+    beforePause.current = null;
+    // Only when focus went with the pause (its heading is gone); not if the person moved on.
+    if (before && (active === null || active === document.body)) {
+      (before.isConnected ? before : log)?.focus();
+    }
+  }, [paused, pauseFocus]);
 
   const showJump = !nearBottom && newestSeq > seenSeq;
 

@@ -169,6 +169,10 @@ function Room({
   const heading = useRef<HTMLHeadingElement>(null);
   const stepOutButton = useRef<HTMLButtonElement>(null);
   const consoleButton = useRef<HTMLButtonElement>(null);
+  const messageBox = useRef<HTMLTextAreaElement>(null);
+  const pauseHeading = useRef<HTMLHeadingElement>(null);
+  /** Set as a notice or the pinned announcement is put away, with the button that had focus. */
+  const dismissing = useRef(false);
   const triggers = useRef<Partial<Record<PanelName, HTMLButtonElement | null>>>({});
   // Held here rather than in the composer so a paused room can keep what was being written.
   const [draft, setDraft] = useState('');
@@ -235,6 +239,16 @@ function Room({
     if (previousPhase.current === 'waiting' && phase === 'in') heading.current?.focus();
     previousPhase.current = phase;
   }, [phase]);
+
+  // The note goes, and its button with it: focus goes on to the message box, or to the top of
+  // the room when there is none to give it to (a closed room; the console in its place).
+  useEffect(() => {
+    if (!dismissing.current) return;
+    dismissing.current = false;
+    const box = messageBox.current;
+    box?.focus();
+    if (document.activeElement !== box) heading.current?.focus();
+  }, [state.notices, dismissedAnnouncement]);
 
   useEffect(() => {
     if (panel !== null || returnFocusTo.current === null) return;
@@ -412,6 +426,7 @@ function Room({
             <PinnedAnnouncement
               message={announcement}
               onDismiss={() => {
+                dismissing.current = true;
                 setDismissedAnnouncement(announcement.id);
               }}
             />
@@ -501,6 +516,7 @@ function Room({
             notices={state.notices}
             resources={info?.crisisResources ?? []}
             onDismiss={(kind) => {
+              dismissing.current = true;
               client.dismissNotice(kind);
             }}
           />
@@ -633,9 +649,10 @@ function Room({
                   paused={state.paused && !closed}
                   overlay={
                     state.paused && !closed && controls.pausedUntil ? (
-                      <GroundingPause until={controls.pausedUntil} />
+                      <GroundingPause until={controls.pausedUntil} headingRef={pauseHeading} />
                     ) : null
                   }
+                  pauseFocus={pauseHeading}
                   onRetry={(clientId) => {
                     client.retry(clientId);
                   }}
@@ -649,6 +666,7 @@ function Room({
                 </p>
                 {!closed && (!problem || draft !== '') && (
                   <Composer
+                    boxRef={messageBox}
                     text={draft}
                     onChange={setDraft}
                     pausedHint={pausedHint}

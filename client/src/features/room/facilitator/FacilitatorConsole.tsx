@@ -58,7 +58,7 @@ export function FacilitatorConsole({
       className={`console console-${layout}`}
       aria-labelledby={titleId}
       onKeyDown={(event) => {
-        if (event.key === 'Escape' && onClose) {
+        if (event.key === 'Escape' && onClose && !event.nativeEvent.isComposing) {
           event.stopPropagation();
           onClose();
         }

@@ -16,6 +16,7 @@ export function ModerationActions({
   message: Message;
   own: boolean;
   pending: boolean;
+  /** Runs an action; the message takes focus once the room shows it done, as these buttons go. */
   run: (task: () => Promise<string | null>, after?: string) => Promise<boolean>;
 }) {
   const { client } = useRoomUi();

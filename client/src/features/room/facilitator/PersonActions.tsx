@@ -57,7 +57,7 @@ export function PersonActions({
   }
 
   function onKeyDown(event: KeyboardEvent<HTMLDivElement>) {
-    if (event.key === 'Escape' && mode !== null) {
+    if (event.key === 'Escape' && mode !== null && !event.nativeEvent.isComposing) {
       event.stopPropagation();
       close();
     }
