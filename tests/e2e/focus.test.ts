@@ -1,17 +1,10 @@
 import type { Locator, Page } from 'playwright-core';
 import { afterAll, describe, expect, it } from 'vitest';
 import { browserAvailable, browserWithHearth } from '../support/browser.ts';
-import {
-  createGroup,
-  createOrganiser,
-  inviteParticipant,
-  memberIdOf,
-  newClientId,
-  startSession,
-} from '../support/factories.ts';
+import { memberIdOf, newClientId } from '../support/factories.ts';
 import type { HttpClient } from '../support/http.ts';
 import { command, connect, unwrap, type TestSocket } from '../support/socket.ts';
-import { collectPageErrors, desktop, enterRoom, pageAs } from './roomPages.ts';
+import { collectPageErrors, desktop, enterRoom, pageAs, roomsWithFacilitator } from './roomPages.ts';
 
 /** A message in the conversation, found by its words (the announcer repeats them elsewhere). */
 const messageIn = (page: Page, words: string) => page.locator('ol.msgs > li').filter({ hasText: words });
@@ -36,25 +29,12 @@ async function expectFocusOn(target: Locator) {
 
 describe.runIf(browserAvailable)('keeping one’s place in the room with a keyboard', () => {
   const world = browserWithHearth();
-  let organiser: HttpClient | undefined;
+  const room = roomsWithFacilitator(world);
+  /** Participants' own sockets, where a test needs one. */
   const sockets: TestSocket[] = [];
   afterAll(() => {
     for (const socket of sockets) socket.close();
   });
-
-  /** A room of its own with its facilitator inside on a socket, and a participant invited to it. */
-  async function room() {
-    organiser ??= await createOrganiser(world.node);
-    const group = await createGroup(organiser, undefined, { waitingRoom: false });
-    const session = await startSession(organiser, group.id);
-    const facilitator = await connect(world.node.url, organiser.cookie);
-    sockets.push(facilitator);
-    unwrap(await command(facilitator, 'room:join', { sessionId: session.id, afterSeq: 0, reminderAcknowledged: true }));
-    const participant = await inviteParticipant(organiser, group.id);
-    const say = async (text: string) =>
-      unwrap(await command(facilitator, 'message:send', { sessionId: session.id, clientId: newClientId(), text, warning: null }));
-    return { organiser, group, session, facilitator, participant, say, url: `${world.node.url}/rooms/${session.id}` };
-  }
 
   /** A participant's tab, already in the room. */
   async function participantIn(participant: { client: HttpClient }, url: string) {

@@ -1,17 +1,9 @@
 import type { Page } from 'playwright-core';
-import { afterAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { browserAvailable, browserWithHearth } from '../support/browser.ts';
-import {
-  createGroup,
-  createOrganiser,
-  inviteParticipant,
-  memberIdOf,
-  newClientId,
-  startSession,
-} from '../support/factories.ts';
-import type { HttpClient } from '../support/http.ts';
-import { command, connect, unwrap, type TestSocket } from '../support/socket.ts';
-import { collectPageErrors, enterRoom, pageAs } from './roomPages.ts';
+import { memberIdOf, newClientId } from '../support/factories.ts';
+import { command, unwrap } from '../support/socket.ts';
+import { collectPageErrors, enterRoom, pageAs, roomsWithFacilitator } from './roomPages.ts';
 
 const smallPhone = { width: 360, height: 740 };
 
@@ -21,31 +13,14 @@ const messageIn = (page: Page, words: string) => page.locator('ol.msgs > li').fi
 
 describe.runIf(browserAvailable)('a room people can rely on', () => {
   const world = browserWithHearth();
-  let organiser: HttpClient | undefined;
-  const sockets: TestSocket[] = [];
-  afterAll(() => {
-    for (const socket of sockets) socket.close();
-  });
+  const roomOfItsOwn = roomsWithFacilitator(world);
 
-  /** A room of its own with its facilitator inside on a socket, and a participant's page. */
+  /** A room of its own, and its participant's page on a small phone. */
   async function room() {
-    organiser ??= await createOrganiser(world.node);
-    const group = await createGroup(organiser, undefined, { waitingRoom: false });
-    const session = await startSession(organiser, group.id);
-    const facilitator = await connect(world.node.url, organiser.cookie);
-    sockets.push(facilitator);
-    unwrap(await command(facilitator, 'room:join', { sessionId: session.id, afterSeq: 0, reminderAcknowledged: true }));
-    const participant = await inviteParticipant(organiser, group.id);
-    const page = await pageAs(world.browser, world.node, participant.client, smallPhone);
-    const say = async (text: string, warning: { categories: string[]; note: string } | null = null) =>
-      unwrap(await command(facilitator, 'message:send', { sessionId: session.id, clientId: newClientId(), text, warning }));
-    const posted = async () => {
-      const events = unwrap(await command(facilitator, 'room:catch-up', { sessionId: session.id, afterSeq: 0 })).events;
-      return events.flatMap((event) => ('message' in event ? [event.message.text] : []));
-    };
-    return { group, session, facilitator, participant, page, say, posted, url: `${world.node.url}/rooms/${session.id}` };
+    const made = await roomOfItsOwn();
+    const page = await pageAs(world.browser, world.node, made.participant.client, smallPhone);
+    return { ...made, page };
   }
-
 
   it('says new messages from others, once each: not the history, not typing, not one’s own, and no words behind a warning', async () => {
     const { group, session, facilitator, page, say, posted, url } = await room();
@@ -216,7 +191,7 @@ describe.runIf(browserAvailable)('a room people can rely on', () => {
 
 
   it('keeps words written to the facilitators when the panel closes, holds a request for support until back online, and says a check-in and a private reply', async () => {
-    const { group, session, facilitator, participant, page, url } = await room();
+    const { organiser, group, session, facilitator, participant, page, url } = await room();
     const pageErrors = collectPageErrors([page]);
     await page.goto(url);
     await enterRoom(page);
@@ -251,7 +226,7 @@ describe.runIf(browserAvailable)('a room people can rely on', () => {
     const happenings = page.locator('.room > div[aria-live="polite"][aria-relevant="additions"]');
     unwrap(await command(facilitator, 'checkin:open', { sessionId: session.id }));
     await expect.poll(() => happenings.innerText()).toContain('A facilitator opened a check-in round');
-    const participantId = await memberIdOf(organiser!, group.id, participant.pseudonym);
+    const participantId = await memberIdOf(organiser, group.id, participant.pseudonym);
     unwrap(
       await command(facilitator, 'side:send', {
         sessionId: session.id,

@@ -1,6 +1,9 @@
 import type { Browser, BrowserContextOptions, Page } from 'playwright-core';
+import { afterAll } from 'vitest';
+import { createGroup, createOrganiser, inviteParticipant, newClientId, startSession } from '../support/factories.ts';
 import type { Node } from '../support/hearth.ts';
 import type { HttpClient } from '../support/http.ts';
+import { command, connect, unwrap, type TestSocket } from '../support/socket.ts';
 
 /** Helpers the browser tests of rooms share. */
 
@@ -36,4 +39,34 @@ export function collectPageErrors(pages: Page[]) {
   const errors: string[] = [];
   for (const page of pages) page.on('pageerror', (error) => errors.push(error.message));
   return errors;
+}
+
+/**
+ * For a browser test file: a room of its own per call, its facilitator (the file's one
+ * organiser) inside on a socket, and a participant invited. The sockets close after the file.
+ */
+export function roomsWithFacilitator(world: { readonly node: Node }) {
+  let organiser: HttpClient | undefined;
+  const sockets: TestSocket[] = [];
+  afterAll(() => {
+    for (const socket of sockets) socket.close();
+  });
+  return async function room() {
+    organiser ??= await createOrganiser(world.node);
+    const group = await createGroup(organiser, undefined, { waitingRoom: false });
+    const session = await startSession(organiser, group.id);
+    const facilitator = await connect(world.node.url, organiser.cookie);
+    sockets.push(facilitator);
+    unwrap(await command(facilitator, 'room:join', { sessionId: session.id, afterSeq: 0, reminderAcknowledged: true }));
+    const participant = await inviteParticipant(organiser, group.id);
+    /** The facilitator writes in the room. */
+    const say = async (text: string, warning: { categories: string[]; note: string } | null = null) =>
+      unwrap(await command(facilitator, 'message:send', { sessionId: session.id, clientId: newClientId(), text, warning }));
+    /** Every message's words the room has stored, as the facilitator's catch-up returns them. */
+    const posted = async () => {
+      const events = unwrap(await command(facilitator, 'room:catch-up', { sessionId: session.id, afterSeq: 0 })).events;
+      return events.flatMap((event) => ('message' in event ? [event.message.text] : []));
+    };
+    return { organiser, group, session, facilitator, participant, say, posted, url: `${world.node.url}/rooms/${session.id}` };
+  };
 }
