@@ -275,6 +275,8 @@ describe.runIf(browserAvailable)('three journeys, on a phone and on a desktop', 
         const members = page.getByRole('region', { name: 'Members' });
         await members.getByRole('heading', { name: 'Willow' }).waitFor();
         await members.getByText('1 of 12 participant places are taken.', { exact: false }).waitFor();
+        // The page's own heading agrees, without a reload.
+        await page.getByText('There is 1 participant of 12 places.', { exact: false }).waitFor();
 
         // A co-facilitator with an account already: added by username, shown by the name chosen here.
         const add = page.getByRole('region', { name: 'Add a facilitator' });

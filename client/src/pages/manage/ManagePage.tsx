@@ -83,6 +83,12 @@ export function ManagePage({ groupId, me }: { groupId: string; me: Me }) {
     data.update(() => next);
   }
 
+  function setParticipantCount(participantCount: number) {
+    if (participantCount !== group.participantCount) {
+      data.update((current) => ({ ...current, participantCount }));
+    }
+  }
+
   function setAgreement(agreement: Agreement) {
     data.update((current) => ({ ...current, agreement }));
   }
@@ -107,7 +113,12 @@ export function ManagePage({ groupId, me }: { groupId: string; me: Me }) {
       break;
     case 'people':
       panel = (
-        <PeoplePanel groupId={group.id} isOrganiser={isOrganiser} capacity={group.capacity} />
+        <PeoplePanel
+          groupId={group.id}
+          isOrganiser={isOrganiser}
+          capacity={group.capacity}
+          onParticipantCount={setParticipantCount}
+        />
       );
       break;
     case 'invites':

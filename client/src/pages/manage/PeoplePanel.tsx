@@ -1,4 +1,4 @@
-import { useId, useState, type SubmitEvent } from 'react';
+import { useEffect, useId, useState, type SubmitEvent } from 'react';
 import {
   facilitatorRoles,
   groupRoles,
@@ -43,10 +43,13 @@ export function PeoplePanel({
   groupId,
   isOrganiser,
   capacity,
+  onParticipantCount,
 }: {
   groupId: string;
   isOrganiser: boolean;
   capacity: number;
+  /** Tells the page how many participants there are now, so its heading agrees with this list. */
+  onParticipantCount: (count: number) => void;
 }) {
   const members = useAsync(`members:${groupId}`, () => api.members(groupId));
   const [done, setDone] = useState<string | null>(null);
@@ -73,6 +76,7 @@ export function PeoplePanel({
         groupId={groupId}
         isOrganiser={isOrganiser}
         capacity={capacity}
+        onParticipantCount={onParticipantCount}
         onChanged={(member, message) => {
           replace(member);
           setDone(message);
@@ -116,11 +120,13 @@ function PeopleLists({
   onChanged,
   onRemoved,
   onRoleChanged,
+  onParticipantCount,
 }: {
   list: MemberList;
   groupId: string;
   isOrganiser: boolean;
   capacity: number;
+  onParticipantCount: (count: number) => void;
   onChanged: (member: GroupMember, message: string) => void;
   onRemoved: (memberId: string, message: string) => void;
   onRoleChanged: (member: GroupMember, message: string) => void;
@@ -144,6 +150,9 @@ function PeopleLists({
         a.joinedAt.localeCompare(b.joinedAt),
     );
   const participants = active.filter((m) => m.role === 'participant').length;
+  useEffect(() => {
+    onParticipantCount(participants);
+  }, [participants, onParticipantCount]);
 
   return (
     <>
