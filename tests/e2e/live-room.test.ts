@@ -2,7 +2,7 @@ import type { Page } from 'playwright-core';
 import { describe, expect, it } from 'vitest';
 import { browserAvailable, browserWithHearth } from '../support/browser.ts';
 import { memberIdOf, newClientId } from '../support/factories.ts';
-import { command, unwrap } from '../support/socket.ts';
+import { command, connect, unwrap } from '../support/socket.ts';
 import { collectPageErrors, enterRoom, pageAs, roomsWithFacilitator } from './roomPages.ts';
 
 const smallPhone = { width: 360, height: 740 };
@@ -258,5 +258,41 @@ describe.runIf(browserAvailable)('a room people can rely on', () => {
     await page.keyboard.press('ArrowDown');
     await expect.poll(() => selfHarm.getByLabel('Ask').isChecked()).toBe(true);
     expect(await page.getByText('Last year I hurt myself. I am safer now.', { exact: true }).count()).toBe(0);
+  });
+
+  it('counts, on a phone facilitator’s closed console, a private message waiting for an answer', async () => {
+    const { organiser, group, session, facilitator, participant, url } = await roomOfItsOwn();
+    const page = await pageAs(world.browser, world.node, organiser, smallPhone);
+    await page.goto(url);
+    await enterRoom(page);
+    const consoleButton = page.getByRole('button', { name: /^Facilitator console/ });
+    await expect.poll(() => consoleButton.innerText()).toBe('Facilitator console');
+
+    const writer = await connect(world.node.url, participant.client.cookie);
+    try {
+      unwrap(await command(writer, 'room:join', { sessionId: session.id, afterSeq: 0, reminderAcknowledged: true }));
+      unwrap(
+        await command(writer, 'side:send', {
+          sessionId: session.id,
+          participantId: null,
+          clientId: newClientId(),
+          text: 'Could someone check in with me after?',
+        }),
+      );
+      await expect.poll(() => consoleButton.innerText()).toBe('Facilitator console (1 open)');
+      // Answered (here by another facilitator's socket): nothing waits any more.
+      const participantId = await memberIdOf(organiser, group.id, participant.pseudonym);
+      unwrap(
+        await command(facilitator, 'side:send', {
+          sessionId: session.id,
+          participantId,
+          clientId: newClientId(),
+          text: 'Of course. I will write to you at the end.',
+        }),
+      );
+      await expect.poll(() => consoleButton.innerText()).toBe('Facilitator console');
+    } finally {
+      writer.close();
+    }
   });
 });

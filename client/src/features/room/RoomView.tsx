@@ -9,7 +9,7 @@ import {
   useState,
   type SubmitEvent,
 } from 'react';
-import type { Message } from '@hearth/shared';
+import type { Message, SideMessage } from '@hearth/shared';
 import { CredentialFields, FormError } from '../../components/forms.tsx';
 import { Loading } from '../../components/layout.tsx';
 import { ScrollingText } from '../../components/scrollingText.tsx';
@@ -89,6 +89,16 @@ interface RoomViewProps {
   /** The session's group, when known before the room answers. */
   groupId: string | null;
   leaveTo: string;
+}
+
+/**
+ * Private conversations whose last word is the participant's: on a phone the console is closed
+ * most of the time, and its button's count is the facilitator's only sign that someone wrote.
+ */
+function awaitingReply(messages: readonly SideMessage[]): number {
+  const last = new Map<string, SideMessage>();
+  for (const message of messages) last.set(message.participantId, message);
+  return [...last.values()].filter((message) => message.author.memberId === message.participantId).length;
 }
 
 function unsentWords(count: number): string {
@@ -362,7 +372,8 @@ function Room({
     ? state.console.supportRequests.length +
       state.console.alerts.length +
       state.console.reports.length +
-      state.console.waiting.length
+      state.console.waiting.length +
+      awaitingReply(state.sideMessages)
     : 0;
   const showConsole = facilitating && inRoom && !closed;
   const consoleInPlace = showConsole && !wide && consoleOpen;
