@@ -1,7 +1,7 @@
 import type { Page } from 'playwright-core';
 import { describe, expect, it } from 'vitest';
 import { browserAvailable, browserWithHearth } from '../support/browser.ts';
-import { memberIdOf, newClientId } from '../support/factories.ts';
+import { newClientId } from '../support/factories.ts';
 import { command, connect, unwrap } from '../support/socket.ts';
 import { collectPageErrors, enterRoom, pageAs, roomsWithFacilitator } from './roomPages.ts';
 
@@ -191,7 +191,7 @@ describe.runIf(browserAvailable)('a room people can rely on', () => {
 
 
   it('keeps words written to the facilitators when the panel closes, holds a request for support until back online, and says a check-in and a private reply', async () => {
-    const { organiser, group, session, facilitator, participant, page, url } = await room();
+    const { session, facilitator, page, writePrivately, url } = await room();
     const pageErrors = collectPageErrors([page]);
     await page.goto(url);
     await enterRoom(page);
@@ -226,15 +226,7 @@ describe.runIf(browserAvailable)('a room people can rely on', () => {
     const happenings = page.locator('.room > div[aria-live="polite"][aria-relevant="additions"]');
     unwrap(await command(facilitator, 'checkin:open', { sessionId: session.id }));
     await expect.poll(() => happenings.innerText()).toContain('A facilitator opened a check-in round');
-    const participantId = await memberIdOf(organiser, group.id, participant.pseudonym);
-    unwrap(
-      await command(facilitator, 'side:send', {
-        sessionId: session.id,
-        participantId,
-        clientId: newClientId(),
-        text: 'I saw your message. I am here; take your time.',
-      }),
-    );
+    await writePrivately('I saw your message. I am here; take your time.');
     await expect.poll(() => happenings.innerText()).toContain('A facilitator has written to you privately.');
     // Private words are not spoken until the thread is open.
     expect(await happenings.innerText()).not.toContain('I am here; take your time');
@@ -261,7 +253,7 @@ describe.runIf(browserAvailable)('a room people can rely on', () => {
   });
 
   it('counts, on a phone facilitator’s closed console, a private message waiting for an answer', async () => {
-    const { organiser, group, session, facilitator, participant, url } = await roomOfItsOwn();
+    const { organiser, session, participant, writePrivately, url } = await roomOfItsOwn();
     const page = await pageAs(world.browser, world.node, organiser, smallPhone);
     await page.goto(url);
     await enterRoom(page);
@@ -281,15 +273,7 @@ describe.runIf(browserAvailable)('a room people can rely on', () => {
       );
       await expect.poll(() => consoleButton.innerText()).toBe('Facilitator console (1 open)');
       // Answered (here by another facilitator's socket): nothing waits any more.
-      const participantId = await memberIdOf(organiser, group.id, participant.pseudonym);
-      unwrap(
-        await command(facilitator, 'side:send', {
-          sessionId: session.id,
-          participantId,
-          clientId: newClientId(),
-          text: 'Of course. I will write to you at the end.',
-        }),
-      );
+      await writePrivately('Of course. I will write to you at the end.');
       await expect.poll(() => consoleButton.innerText()).toBe('Facilitator console');
     } finally {
       writer.close();

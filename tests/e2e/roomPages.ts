@@ -1,6 +1,13 @@
 import type { Browser, BrowserContextOptions, Page } from 'playwright-core';
 import { afterAll } from 'vitest';
-import { createGroup, createOrganiser, inviteParticipant, newClientId, startSession } from '../support/factories.ts';
+import {
+  createGroup,
+  createOrganiser,
+  inviteParticipant,
+  memberIdOf,
+  newClientId,
+  startSession,
+} from '../support/factories.ts';
 import type { Node } from '../support/hearth.ts';
 import type { HttpClient } from '../support/http.ts';
 import { command, connect, unwrap, type TestSocket } from '../support/socket.ts';
@@ -67,6 +74,23 @@ export function roomsWithFacilitator(world: { readonly node: Node }) {
       const events = unwrap(await command(facilitator, 'room:catch-up', { sessionId: session.id, afterSeq: 0 })).events;
       return events.flatMap((event) => ('message' in event ? [event.message.text] : []));
     };
-    return { organiser, group, session, facilitator, participant, say, posted, url: `${world.node.url}/rooms/${session.id}` };
+    /** The facilitator writes to the participant in their private conversation. */
+    const writePrivately = async (text: string) => {
+      const participantId = await memberIdOf(organiser!, group.id, participant.pseudonym);
+      unwrap(
+        await command(facilitator, 'side:send', { sessionId: session.id, participantId, clientId: newClientId(), text }),
+      );
+    };
+    return {
+      organiser,
+      group,
+      session,
+      facilitator,
+      participant,
+      say,
+      posted,
+      writePrivately,
+      url: `${world.node.url}/rooms/${session.id}`,
+    };
   };
 }
